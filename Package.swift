@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+//
+// Layers, top to bottom; each target depends only on targets above it:
+//   CScoreboard        mapping: attach read-only, detect replacement, copy records out
+//   ScoreboardSources  one reader per source (Apache, WSGI, /proc) returning immutable snapshots
+//   Derivation         pure functions: previous state + snapshot + Δt → derived sample and events
+//   History            ring buffer of derived samples and the event log
+//   Reporters          JSON and Prometheus views of history
+//   HTTPServer         poll(2) loop, HTTP/1.1 parsing, limits, routing
+//   CollectorDaemon    configuration, CLI, signals, systemd, the sampling timer
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let package = Package(
+    name: "scoreboard-collector",
+    products: [
+        .executable(name: "scoreboard-collector", targets: ["scoreboard-collector"]),
+    ],
+    targets: [
+        .target(name: "CScoreboard"),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "ScoreboardSources", dependencies: ["CScoreboard"], swiftSettings: strictSwift),
+        .target(name: "Derivation", dependencies: ["ScoreboardSources"], swiftSettings: strictSwift),
+        .target(name: "History", dependencies: ["Derivation"], swiftSettings: strictSwift),
+        .target(name: "Reporters", dependencies: ["History", "Derivation", "ScoreboardSources"], swiftSettings: strictSwift),
+        .target(name: "HTTPServer", dependencies: ["CZlib"], swiftSettings: strictSwift),
+        .target(
+            name: "CollectorDaemon",
+            dependencies: ["ScoreboardSources", "Derivation", "History", "Reporters", "HTTPServer", "CSystemd"],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(name: "scoreboard-collector", dependencies: ["CollectorDaemon"], swiftSettings: strictSwift),
+
+        .testTarget(name: "MappingTests", dependencies: ["CScoreboard", "ScoreboardSources"], swiftSettings: strictSwift),
+        .testTarget(name: "DerivationTests", dependencies: ["Derivation", "ScoreboardSources"], swiftSettings: strictSwift),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Derivation"], swiftSettings: strictSwift),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "History", "Derivation", "ScoreboardSources"], swiftSettings: strictSwift),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSwift),
+        .testTarget(name: "DaemonTests", dependencies: ["CollectorDaemon", "CSystemd"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["CollectorDaemon", "ScoreboardSources", "Derivation", "CScoreboard"],
+            swiftSettings: strictSwift
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

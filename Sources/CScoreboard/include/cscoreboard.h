@@ -1,0 +1,3 @@
+#ifndef CSCOREBOARD_H
+#define CSCOREBOARD_H
+#endif

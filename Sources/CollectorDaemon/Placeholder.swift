@@ -1,0 +1,1 @@
+public enum CollectorMain { public static func run() { print("scoreboard-collector: not built yet") } }

@@ -1,0 +1,3 @@
+import CollectorDaemon
+
+CollectorMain.run()
