@@ -1,0 +1,489 @@
+import ScoreboardSources
+
+/// The time of one sampling tick, as the sampler measured it.
+public struct Tick: Sendable, Equatable {
+    /// Wall clock at the tick, µs since the epoch.
+    public var wallTimeMicroseconds: Int64
+    /// Monotonic time since the previous tick, or nil for the first tick.
+    public var intervalSeconds: Double?
+
+    public init(wallTimeMicroseconds: Int64, intervalSeconds: Double?) {
+        self.wallTimeMicroseconds = wallTimeMicroseconds
+        self.intervalSeconds = intervalSeconds
+    }
+}
+
+/// Everything derived from one reading of the Apache source.
+public struct ApacheDerivationResult: Sendable {
+    public var metrics: ApacheMetrics?
+    public var unavailable: SourceUnavailable?
+    public var events: [CollectorEvent]
+}
+
+/// Turns successive Apache scoreboard snapshots into interval metrics.
+///
+/// The state kept between samples is one baseline per worker slot (the last accepted
+/// `access_count`, `bytes_served` and `duration`, and the last completed request seen) and
+/// one pid per process slot. Arrays are sized once per scoreboard geometry, so a steady
+/// sample allocates nothing per slot.
+public struct ApacheDerivation: Sendable {
+    public var capacityLimits: CapacityLimits
+    public var plausibility: PlausibilityLimits
+    /// Bits of the scoreboard's `unsigned long` counters: 64 on LP64 builds, 32 on ILP32.
+    public var counterWidth: Int
+
+    private var baseline: Baseline?
+    private var previousTickWallTime: Int64?
+    private var wasAvailable = false
+    private var previousParent: ParentState?
+    private var extendedStatusKnownOn: Bool?
+
+    private var requestsTotal: UInt64 = 0
+    private var bytesTotal: UInt64 = 0
+    private var anomaliesTotal: UInt64 = 0
+    private var gracefulRestartsTotal: UInt64 = 0
+    private var hardRestartsTotal: UInt64 = 0
+
+    public init(capacityLimits: CapacityLimits = .unknown, plausibility: PlausibilityLimits = PlausibilityLimits(), counterWidth: Int = 64) {
+        self.capacityLimits = capacityLimits
+        self.plausibility = plausibility
+        self.counterWidth = counterWidth
+    }
+
+    /// Derives one sample. Completed request durations (µs) visible in the interval are
+    /// appended to `completedDurations`, which the caller owns and may reuse.
+    public mutating func derive(
+        _ reading: SourceReading<ApacheScoreboardSnapshot>, tick: Tick, completedDurations: inout [UInt64]
+    ) -> ApacheDerivationResult {
+        defer { previousTickWallTime = tick.wallTimeMicroseconds }
+
+        switch reading {
+        case .unavailable(let reason):
+            let events = unavailableEvents(reason, tick: tick)
+            wasAvailable = false
+            previousParent = nil
+            return ApacheDerivationResult(metrics: nil, unavailable: reason, events: events)
+        case .snapshot(let snapshot):
+            var events: [CollectorEvent] = []
+            let metrics = deriveMetrics(snapshot, tick: tick, completed: &completedDurations, events: &events)
+            wasAvailable = true
+            return ApacheDerivationResult(metrics: metrics, unavailable: nil, events: events)
+        }
+    }
+
+    // MARK: - One available sample
+
+    private mutating func deriveMetrics(
+        _ snapshot: ApacheScoreboardSnapshot, tick: Tick, completed: inout [UInt64], events: inout [CollectorEvent]
+    ) -> ApacheMetrics {
+        let image = snapshot.image
+        let global = image.global
+        let census = WorkerCensus(image: image, nowMicroseconds: snapshot.wallTimeMicroseconds)
+        let counters = countersAvailability(census)
+
+        let continuity = classify(snapshot, tick: tick)
+        let restart = restartKind(continuity, global: global)
+        recordLifecycleEvents(snapshot, continuity: continuity, restart: restart, events: &events)
+
+        var accumulator = IntervalAccumulator()
+        let fresh = Baseline(snapshot: snapshot)
+        var next = fresh
+        if let previous = baseline, continuity != .unrelated {
+            accumulate(
+                image: image, previous: previous, next: &next, countFromZero: continuity.countsFromZero,
+                intervalSeconds: tick.intervalSeconds ?? 1, accumulator: &accumulator)
+            collectCompleted(
+                image: image, previous: previous, next: &next, sinceMicroseconds: previousTickWallTime,
+                untilMicroseconds: snapshot.wallTimeMicroseconds, completed: &completed, count: &accumulator.completed)
+            countChurn(image: image, previous: previous, restart: restart, accumulator: &accumulator, events: &events,
+                       wallTime: snapshot.wallTimeMicroseconds)
+        } else if continuity == .unrelated, let since = previousTickWallTime, global.restartTime > since, previousTickWallTime != nil {
+            // Apache (re)started after the previous tick: everything in the fresh segment
+            // happened within this interval.
+            accumulateFromZero(image: image, intervalSeconds: tick.intervalSeconds ?? 1, accumulator: &accumulator, next: &next)
+            accumulator.hasInterval = true
+        }
+        next.uptimeAnchor = uptimeAnchor(global: global, snapshot: snapshot, continuity: continuity)
+
+        for anomaly in accumulator.anomalies {
+            events.append(
+                CollectorEvent(
+                    kind: .anomaly, source: "apache", wallTimeMicroseconds: snapshot.wallTimeMicroseconds,
+                    detail: "rejected \(anomaly.field.rawValue) of worker \(anomaly.process)/\(anomaly.thread): \(anomaly.previous) → \(anomaly.current) (\(anomaly.kind.rawValue))"))
+        }
+        anomaliesTotal += UInt64(accumulator.anomalies.count)
+        baseline = next
+        previousParent = snapshot.parent
+
+        return makeMetrics(
+            snapshot: snapshot, census: census, counters: counters, accumulator: accumulator, restart: restart,
+            tick: tick, completedCount: accumulator.completed)
+    }
+
+    private func makeMetrics(
+        snapshot: ApacheScoreboardSnapshot, census: WorkerCensus, counters: String?, accumulator: IntervalAccumulator,
+        restart: RestartKind?, tick: Tick, completedCount: Int
+    ) -> ApacheMetrics {
+        let image = snapshot.image
+        let global = image.global
+        let interval = tick.intervalSeconds ?? 0
+        let haveRates = counters == nil && accumulator.hasInterval && interval > 0
+
+        var mean: Double? = nil
+        var meanReason: String? = nil
+        if !image.layout.group.hasDuration {
+            meanReason = "scoreboard layout of httpd \(image.layout.group.httpdVersions) has no duration field (needs 2.4.35 or later)"
+        } else if let counters {
+            meanReason = counters
+        } else if !haveRates {
+            meanReason = "no previous sample to compare with"
+        } else if accumulator.requests == 0 {
+            meanReason = "no request completed in the interval"
+        } else {
+            mean = Double(accumulator.durationMicroseconds) / Double(accumulator.requests) / 1e6
+        }
+
+        return ApacheMetrics(
+            mechanism: snapshot.segment.mechanism,
+            segment: snapshot.segment.object,
+            layoutGroup: image.layout.group,
+            serverLimit: image.serverLimit,
+            threadLimit: image.threadLimit,
+            generation: global.runningGeneration,
+            restartTimeMicroseconds: global.restartTime,
+            uptimeSeconds: baseline?.uptimeAnchor.uptime(at: snapshot.monotonicNanoseconds) ?? 0,
+            parent: snapshot.parent,
+            workers: census,
+            capacity: capacity(census),
+            countersUnavailableReason: counters,
+            requestsPerSecond: haveRates ? Double(accumulator.requests) / interval : nil,
+            bytesPerSecond: haveRates ? Double(accumulator.bytes) / interval : nil,
+            requestsTotal: counters == nil ? requestsTotal : nil,
+            bytesTotal: counters == nil ? bytesTotal : nil,
+            accessCountSum: accumulator.accessCountSum,
+            bytesServedSum: accumulator.bytesServedSum,
+            meanResponseTimeSeconds: mean,
+            meanResponseTimeUnavailableReason: meanReason,
+            completedSampleCount: counters == nil ? completedCount : 0,
+            processesStarted: accumulator.processesStarted,
+            processesStopped: accumulator.processesStopped,
+            restart: restart,
+            anomalies: accumulator.anomalies,
+            anomaliesTotal: anomaliesTotal,
+            restartsTotal: gracefulRestartsTotal + hardRestartsTotal,
+            gracefulRestartsTotal: gracefulRestartsTotal,
+            hardRestartsTotal: hardRestartsTotal)
+    }
+
+    private func capacity(_ census: WorkerCensus) -> CapacityMetrics {
+        let limit = capacityLimits.maxRequestWorkers
+        return CapacityMetrics(
+            maxRequestWorkers: limit,
+            threadsPerChild: capacityLimits.threadsPerChild,
+            source: capacityLimits.source,
+            utilisation: limit.map { Double(census.busy) / Double($0) },
+            startedUtilisation: census.startedThreads > 0 ? Double(census.busy) / Double(census.startedThreads) : nil,
+            notYetStarted: limit.map { max(0, $0 - census.startedThreads) })
+    }
+
+    // MARK: - Continuity between samples
+
+    enum Continuity: Equatable {
+        /// Same segment, same restart time: counters continue.
+        case continuous
+        /// Same segment, new restart time: records were zeroed in place.
+        case hardRestart
+        /// No usable previous sample of this segment.
+        case unrelated
+
+        var countsFromZero: Bool { self == .hardRestart }
+    }
+
+    private func classify(_ snapshot: ApacheScoreboardSnapshot, tick: Tick) -> Continuity {
+        guard let baseline, tick.intervalSeconds != nil,
+            baseline.attachment == snapshot.segment.attachment,
+            baseline.serverLimit == snapshot.image.serverLimit, baseline.threadLimit == snapshot.image.threadLimit
+        else { return .unrelated }
+        return baseline.restartTime == snapshot.image.global.restartTime ? .continuous : .hardRestart
+    }
+
+    private mutating func restartKind(_ continuity: Continuity, global: GlobalScore) -> RestartKind? {
+        switch continuity {
+        case .hardRestart:
+            hardRestartsTotal += 1
+            return .hard
+        case .continuous:
+            guard let baseline, global.runningGeneration != baseline.generation else { return nil }
+            let steps = Int64(global.runningGeneration) - Int64(baseline.generation)
+            gracefulRestartsTotal += UInt64(max(1, min(steps, 1000)))
+            return .graceful
+        case .unrelated:
+            return nil
+        }
+    }
+
+    private mutating func countersAvailability(_ census: WorkerCensus) -> String? {
+        if census.readyWorkersWithoutLastUsed > 0 { extendedStatusKnownOn = false }
+        else if census.readyWorkersWithLastUsed > 0 { extendedStatusKnownOn = true }
+        switch extendedStatusKnownOn {
+        case true?: return nil
+        case false?: return "ExtendedStatus is off: ready workers carry no last_used time, so Apache does not count requests; set ExtendedStatus On or load mod_status"
+        case nil: return "ExtendedStatus unknown: no ready worker to check yet"
+        }
+    }
+
+    // MARK: - Slot deltas
+
+    struct IntervalAccumulator {
+        var hasInterval = false
+        var requests: UInt64 = 0
+        var bytes: UInt64 = 0
+        var durationMicroseconds: UInt64 = 0
+        var accessCountSum: UInt64 = 0
+        var bytesServedSum: UInt64 = 0
+        var completed = 0
+        var processesStarted = 0
+        var processesStopped = 0
+        var anomalies: [CounterAnomaly] = []
+    }
+
+    private mutating func accumulate(
+        image: ScoreboardImage, previous: Baseline, next: inout Baseline, countFromZero: Bool, intervalSeconds: Double,
+        accumulator: inout IntervalAccumulator
+    ) {
+        accumulator.hasInterval = true
+        let requestLimit = plausibility.requests(over: intervalSeconds)
+        let byteLimit = plausibility.bytes(over: intervalSeconds)
+
+        for process in 0..<image.serverLimit {
+            for thread in 0..<image.threadLimit {
+                let slot = process * image.threadLimit + thread
+                let worker = image.worker(process: process, thread: thread)
+                accumulator.accessCountSum &+= worker.accessCount
+                accumulator.bytesServedSum &+= worker.bytesServed
+
+                let previousAccess = countFromZero ? 0 : previous.accessCounts[slot]
+                let previousBytes = countFromZero ? 0 : previous.bytesServed[slot]
+                let previousDuration = countFromZero ? 0 : previous.durations[slot]
+
+                let access = CounterDelta.between(
+                    previous: previousAccess, current: worker.accessCount, width: counterWidth, limit: requestLimit)
+                let bytes = CounterDelta.between(
+                    previous: previousBytes, current: worker.bytesServed, width: counterWidth, limit: byteLimit)
+                let duration = CounterDelta.between(
+                    previous: UInt64(clamping: previousDuration), current: UInt64(clamping: worker.duration),
+                    limit: plausibility.durationMicrosecondsPerSlot)
+
+                switch access {
+                case .increase(let count):
+                    accumulator.requests += count
+                    requestsTotal += count
+                    if case .increase(let micros) = duration { accumulator.durationMicroseconds += micros }
+                case .decrease, .implausible:
+                    // Keep the last accepted value: the next plausible reading is measured from it.
+                    next.accessCounts[slot] = previousAccess
+                    next.durations[slot] = previousDuration
+                    accumulator.anomalies.append(
+                        CounterAnomaly(
+                            process: process, thread: thread, field: .accessCount,
+                            kind: access == .decrease ? .decrease : .implausibleIncrease,
+                            previous: previousAccess, current: worker.accessCount))
+                    if access == .decrease {
+                        // A decrease without a reset is a corrupt value or an unexplained reset;
+                        // measuring from the new value avoids flagging every later reading.
+                        next.accessCounts[slot] = worker.accessCount
+                        next.durations[slot] = worker.duration
+                    }
+                }
+
+                switch bytes {
+                case .increase(let count):
+                    accumulator.bytes += count
+                    bytesTotal += count
+                case .implausible:
+                    next.bytesServed[slot] = previousBytes
+                    accumulator.anomalies.append(
+                        CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .implausibleIncrease,
+                                       previous: previousBytes, current: worker.bytesServed))
+                case .decrease:
+                    accumulator.anomalies.append(
+                        CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .decrease,
+                                       previous: previousBytes, current: worker.bytesServed))
+                }
+            }
+        }
+    }
+
+    /// Counts a segment that Apache created after the previous tick from zero.
+    private mutating func accumulateFromZero(
+        image: ScoreboardImage, intervalSeconds: Double, accumulator: inout IntervalAccumulator, next: inout Baseline
+    ) {
+        let zero = Baseline(zeroedLike: next)
+        accumulate(image: image, previous: zero, next: &next, countFromZero: true, intervalSeconds: intervalSeconds,
+                   accumulator: &accumulator)
+    }
+
+    /// Appends the duration of each request that completed after `since` and is not the one
+    /// already counted for that slot.
+    private func collectCompleted(
+        image: ScoreboardImage, previous: Baseline, next: inout Baseline, sinceMicroseconds: Int64?,
+        untilMicroseconds: Int64, completed: inout [UInt64], count: inout Int
+    ) {
+        guard let since = sinceMicroseconds else { return }
+        for process in 0..<image.serverLimit {
+            for thread in 0..<image.threadLimit {
+                let slot = process * image.threadLimit + thread
+                let worker = image.worker(process: process, thread: thread)
+                guard worker.stopTime > since, worker.stopTime <= untilMicroseconds, worker.startTime > 0,
+                    worker.stopTime >= worker.startTime,
+                    worker.stopTime != previous.lastStopTimes[slot] || worker.startTime != previous.lastStartTimes[slot]
+                else { continue }
+                completed.append(UInt64(worker.stopTime - worker.startTime))
+                count += 1
+            }
+        }
+    }
+
+    private mutating func countChurn(
+        image: ScoreboardImage, previous: Baseline, restart: RestartKind?, accumulator: inout IntervalAccumulator,
+        events: inout [CollectorEvent], wallTime: Int64
+    ) {
+        for process in 0..<image.serverLimit {
+            let before = previous.processPIDs[process]
+            let now = image.process(process).pid
+            guard before != now else { continue }
+            if before != 0 { accumulator.processesStopped += 1 }
+            if now != 0 { accumulator.processesStarted += 1 }
+            if before != 0 && now != 0 && restart == nil {
+                events.append(
+                    CollectorEvent(
+                        kind: .childRecycled, source: "apache", wallTimeMicroseconds: wallTime,
+                        detail: "process slot \(process): pid \(before) replaced by \(now)", pid: now))
+            }
+        }
+    }
+
+    // MARK: - Events
+
+    private func recordLifecycleEvents(
+        _ snapshot: ApacheScoreboardSnapshot, continuity: Continuity, restart: RestartKind?, events: inout [CollectorEvent]
+    ) {
+        let time = snapshot.wallTimeMicroseconds
+        let parentPID: Int32? = if case .running(let pid) = snapshot.parent { pid } else { nil }
+
+        if continuity == .unrelated {
+            let startedRecently = previousTickWallTime.map { snapshot.image.global.restartTime > $0 } ?? false
+            events.append(
+                CollectorEvent(
+                    kind: startedRecently ? .start : .attach, source: "apache", wallTimeMicroseconds: time,
+                    detail: "\(startedRecently ? "Apache started" : "attached to running Apache"): \(snapshot.segment.mechanism.rawValue) scoreboard \(snapshot.segment.object), generation \(snapshot.image.global.runningGeneration)",
+                    pid: parentPID))
+        }
+        if let restart {
+            events.append(
+                CollectorEvent(
+                    kind: restart == .hard ? .hardRestart : .gracefulRestart, source: "apache", wallTimeMicroseconds: time,
+                    detail: "\(restart == .hard ? "hard" : "graceful") restart: generation \(baseline?.generation ?? 0) → \(snapshot.image.global.runningGeneration)",
+                    pid: parentPID))
+        }
+        if case .orphaned(let former, let orphans) = snapshot.parent, !isOrphaned(previousParent) {
+            events.append(
+                CollectorEvent(
+                    kind: .crash, source: "apache", wallTimeMicroseconds: time,
+                    detail: "Apache parent \(former.map { "PID \($0)" } ?? "") is gone; \(orphans) child processes still run unmanaged",
+                    pid: former))
+        }
+    }
+
+    private func isOrphaned(_ state: ParentState?) -> Bool {
+        if case .orphaned = state { return true }
+        return false
+    }
+
+    private func unavailableEvents(_ reason: SourceUnavailable, tick: Tick) -> [CollectorEvent] {
+        guard wasAvailable else { return [] }
+        let kind: CollectorEvent.Kind
+        switch reason.kind {
+        case .absent: kind = .stop
+        case .stale: kind = .crash
+        default: kind = .unavailable
+        }
+        return [CollectorEvent(kind: kind, source: "apache", wallTimeMicroseconds: tick.wallTimeMicroseconds, detail: reason.message)]
+    }
+
+    private func uptimeAnchor(global: GlobalScore, snapshot: ApacheScoreboardSnapshot, continuity: Continuity) -> UptimeAnchor {
+        if continuity == .continuous, let anchor = baseline?.uptimeAnchor { return anchor }
+        let uptime = max(0, Double(snapshot.wallTimeMicroseconds - global.restartTime) / 1e6)
+        return UptimeAnchor(uptimeSeconds: uptime, monotonicNanoseconds: snapshot.monotonicNanoseconds)
+    }
+}
+
+/// Uptime measured once from the wall clock, then advanced on the monotonic clock, so it
+/// never goes backwards when the wall clock is stepped.
+struct UptimeAnchor: Sendable {
+    var uptimeSeconds: Double
+    var monotonicNanoseconds: UInt64
+
+    func uptime(at monotonic: UInt64) -> Double {
+        guard monotonic >= monotonicNanoseconds else { return uptimeSeconds }
+        return uptimeSeconds + Double(monotonic - monotonicNanoseconds) / 1e9
+    }
+}
+
+/// Per-slot values of the last sample, indexed by process × thread_limit + thread.
+struct Baseline: Sendable {
+    var attachment: UInt64
+    var serverLimit: Int
+    var threadLimit: Int
+    var restartTime: Int64
+    var generation: Int32
+    var accessCounts: [UInt64]
+    var bytesServed: [UInt64]
+    var durations: [Int64]
+    var lastStartTimes: [Int64]
+    var lastStopTimes: [Int64]
+    var processPIDs: [Int32]
+    var uptimeAnchor = UptimeAnchor(uptimeSeconds: 0, monotonicNanoseconds: 0)
+
+    init(snapshot: ApacheScoreboardSnapshot) {
+        let image = snapshot.image
+        let global = image.global
+        attachment = snapshot.segment.attachment
+        serverLimit = image.serverLimit
+        threadLimit = image.threadLimit
+        restartTime = global.restartTime
+        generation = global.runningGeneration
+
+        let slots = image.serverLimit * image.threadLimit
+        accessCounts = [UInt64](repeating: 0, count: slots)
+        bytesServed = [UInt64](repeating: 0, count: slots)
+        durations = [Int64](repeating: 0, count: slots)
+        lastStartTimes = [Int64](repeating: 0, count: slots)
+        lastStopTimes = [Int64](repeating: 0, count: slots)
+        processPIDs = [Int32](repeating: 0, count: image.serverLimit)
+
+        for process in 0..<image.serverLimit {
+            processPIDs[process] = image.process(process).pid
+            for thread in 0..<image.threadLimit {
+                let slot = process * image.threadLimit + thread
+                let worker = image.worker(process: process, thread: thread)
+                accessCounts[slot] = worker.accessCount
+                bytesServed[slot] = worker.bytesServed
+                durations[slot] = worker.duration
+                lastStartTimes[slot] = worker.startTime
+                lastStopTimes[slot] = worker.stopTime
+            }
+        }
+    }
+
+    init(zeroedLike other: Baseline) {
+        self = other
+        let slots = other.accessCounts.count
+        accessCounts = [UInt64](repeating: 0, count: slots)
+        bytesServed = [UInt64](repeating: 0, count: slots)
+        durations = [Int64](repeating: 0, count: slots)
+        lastStartTimes = [Int64](repeating: 0, count: slots)
+        lastStopTimes = [Int64](repeating: 0, count: slots)
+        processPIDs = [Int32](repeating: 0, count: other.processPIDs.count)
+    }
+}

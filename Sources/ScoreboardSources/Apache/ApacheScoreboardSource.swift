@@ -1,0 +1,278 @@
+import CScoreboard
+import Glibc
+
+/// Where to look for Apache's scoreboard.
+public struct ApacheSourceConfiguration: Sendable, Equatable {
+    /// Apache's `ScoreboardFile`, absolute; `nil` discovers the segment through the PID file.
+    public var scoreboardFile: String?
+    /// Apache's `PidFile`.
+    public var pidFile: String
+
+    public init(scoreboardFile: String?, pidFile: String) {
+        self.scoreboardFile = scoreboardFile
+        self.pidFile = pidFile
+    }
+}
+
+/// Reads Apache's scoreboard once per call: attaches read-only when needed, notices a
+/// stopped, replaced or abandoned segment, and copies the payload into private memory.
+///
+/// Not thread-safe: one sampler owns it. In steady state a read allocates nothing: the
+/// payload goes into one of two reused buffers, so the snapshot handed out last stays
+/// intact while the next copy is made.
+public final class ApacheScoreboardSource {
+    public let configuration: ApacheSourceConfiguration
+
+    private var attachment: ScoreboardAttachment?
+    private var parentPID: Int32?
+    private var parentStartTime: UInt64?
+    private var attachmentCount: UInt64 = 0
+    private var buffers: [[UInt8]] = [[], []]
+    private var nextBuffer = 0
+
+    public init(configuration: ApacheSourceConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The segment attached now, if any.
+    public var currentSegment: SegmentIdentity? { attachment?.identity }
+
+    /// Takes one snapshot, attaching or re-attaching first when the segment changed.
+    public func read() -> SourceReading<ApacheScoreboardSnapshot> {
+        if let attachment, let problem = validate(attachment) {
+            detach()
+            if problem.kind != .absent { return .unavailable(problem) }
+        }
+        if attachment == nil, case .failure(let problem) = attach() {
+            return .unavailable(problem)
+        }
+        guard let attachment else {
+            return .unavailable(SourceUnavailable(kind: .absent, message: "Apache's scoreboard is not attached"))
+        }
+
+        let index = nextBuffer
+        nextBuffer ^= 1
+        attachment.copyPayload(into: &buffers[index])
+        let wallTime = Clocks.wallMicroseconds()
+        let monotonic = Clocks.monotonicNanoseconds()
+
+        let layout: ScoreboardLayout
+        switch buffers[index].withUnsafeBytes({ ScoreboardLayout.detect(payload: $0) }) {
+        case .success(let detected): layout = detected
+        case .failure(let mismatch):
+            let object = attachment.identity.object
+            detach()
+            return .unavailable(SourceUnavailable(kind: .invalidSegment, message: "\(object): \(mismatch)", object: object))
+        }
+
+        let image = ScoreboardImage(payload: buffers[index], layout: layout)
+        let parent = parentState(image: image)
+        if case .orphaned(let former, 0) = parent {
+            return .unavailable(staleSegment(attachment.identity, formerParent: former, processes: image))
+        }
+        return .snapshot(
+            ApacheScoreboardSnapshot(
+                image: image, segment: attachment.identity, parent: parent,
+                wallTimeMicroseconds: wallTime, monotonicNanoseconds: monotonic))
+    }
+
+    // MARK: - Lifecycle
+
+    /// Returns why the attached segment is no longer Apache's live scoreboard, or nil.
+    /// A `.absent` kind means "stopped or replaced: look again now".
+    private func validate(_ attachment: ScoreboardAttachment) -> SourceUnavailable? {
+        let object = attachment.identity.object
+        switch attachment.segmentState() {
+        case .current: break
+        case .removed, .replaced:
+            return SourceUnavailable(kind: .absent, message: "scoreboard \(object) was removed or replaced", object: object)
+        case .failed(let code):
+            return SourceUnavailable(
+                kind: .systemError, message: "cannot check scoreboard \(object): \(describeErrno(code))", errno: code,
+                object: object)
+        }
+
+        // An anonymous mapping belongs to one parent; a new parent means a new mapping.
+        if attachment.identity.mechanism == .anonymous, !parentIsCurrent() {
+            return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) exited", object: object)
+        }
+        return nil
+    }
+
+    private func parentIsCurrent() -> Bool {
+        guard let parentPID else { return false }
+        guard ProcessLiveness.isRunning(parentPID) else { return false }
+        return parentStartTime == nil || ProcessLiveness.startTime(parentPID) == parentStartTime
+    }
+
+    private func parentState(image: ScoreboardImage) -> ParentState {
+        guard let parentPID else {
+            // No PID file: the process records are the only evidence of life.
+            return liveProcessCount(image) > 0 ? .unknown : .orphaned(formerPID: nil, orphans: 0)
+        }
+        if parentIsCurrent() { return .running(pid: parentPID) }
+        return .orphaned(formerPID: parentPID, orphans: liveProcessCount(image))
+    }
+
+    private func liveProcessCount(_ image: ScoreboardImage) -> Int {
+        var live = 0
+        for index in 0..<image.serverLimit {
+            let pid = image.process(index).pid
+            if pid > 0 && ProcessLiveness.isRunning(pid) { live += 1 }
+        }
+        return live
+    }
+
+    private func staleSegment(_ segment: SegmentIdentity, formerParent: Int32?, processes image: ScoreboardImage) -> SourceUnavailable {
+        let parentText = formerParent.map { "Apache parent PID \($0)" } ?? "the Apache parent"
+        return SourceUnavailable(
+            kind: .stale,
+            message: "scoreboard \(segment.object) is left over: \(parentText) is gone and none of the processes in it is alive; waiting for Apache to start again",
+            object: segment.object)
+    }
+
+    private func detach() {
+        attachment = nil
+        parentPID = nil
+        parentStartTime = nil
+    }
+
+    // MARK: - Attaching
+
+    private func attach() -> Result<Void, SourceUnavailable> {
+        if let file = configuration.scoreboardFile {
+            return attachConfiguredFile(file)
+        }
+        return attachThroughParent()
+    }
+
+    /// Attaches by `ScoreboardFile`: the POSIX object APR names after the path, else the
+    /// SysV segment keyed by `ftok` on it.
+    private func attachConfiguredFile(_ file: String) -> Result<Void, SourceUnavailable> {
+        let normalized = ScoreboardPath.normalize(file)
+        let name = ScoreboardDiscovery.posixName(forScoreboardFile: normalized)
+        rememberParentFromPIDFile()
+
+        var result = attachCandidate(ScoreboardCandidate(location: .posix(name: name)))
+        if case .failure(let problem) = result, problem.errno == ENOENT {
+            let key = sc_apr_sysv_key(normalized)
+            let shmid = key == -1 ? -1 : shmget(key, 0, 0)
+            guard shmid >= 0 else {
+                detach()
+                return .failure(
+                    SourceUnavailable(
+                        kind: .absent,
+                        message: "Apache is not running, or uses another ScoreboardFile: neither /dev/shm\(name) nor a SysV segment exists for \(normalized)",
+                        errno: ENOENT, object: "/dev/shm\(name)"))
+            }
+            result = attachCandidate(ScoreboardCandidate(location: .sysv(shmid: shmid, key: key)))
+        }
+        if case .failure = result { detach() }
+        return result
+    }
+
+    /// Attaches through the parent's PID file and the shared mappings in its `/proc/<pid>/maps`.
+    private func attachThroughParent() -> Result<Void, SourceUnavailable> {
+        let pid: Int32
+        switch ScoreboardDiscovery.readPIDFile(configuration.pidFile) {
+        case .success(let read): pid = read
+        case .failure(let problem): return .failure(problem)
+        }
+        guard ProcessLiveness.isRunning(pid) else {
+            return .failure(
+                SourceUnavailable(
+                    kind: .absent,
+                    message: "Apache is not running: PID \(pid) from \(configuration.pidFile) is not alive",
+                    object: configuration.pidFile))
+        }
+        parentPID = pid
+        parentStartTime = ProcessLiveness.startTime(pid)
+
+        let candidates: [ScoreboardCandidate]
+        switch ScoreboardDiscovery.candidates(parentPID: pid) {
+        case .success(let found): candidates = found
+        case .failure(let problem):
+            detach()
+            return .failure(problem)
+        }
+
+        var firstProblem: SourceUnavailable?
+        for candidate in candidates {
+            switch attachCandidate(candidate) {
+            case .success: return .success(())
+            case .failure(let problem):
+                // A permission problem outranks "this mapping is something else".
+                if firstProblem == nil || problem.kind == .permissionDenied { firstProblem = problem }
+            }
+        }
+        detach()
+        return .failure(
+            firstProblem
+                ?? SourceUnavailable(
+                    kind: .invalidSegment,
+                    message: "no shared mapping of Apache PID \(pid) holds a scoreboard (\(candidates.count) candidates checked)",
+                    object: "/proc/\(pid)/maps"))
+    }
+
+    /// Attaches one candidate and keeps it only if its size identity matches a known layout.
+    private func attachCandidate(_ candidate: ScoreboardCandidate) -> Result<Void, SourceUnavailable> {
+        attachmentCount += 1
+        switch ScoreboardAttachment.attach(candidate, attachmentNumber: attachmentCount) {
+        case .failure(let failure):
+            return .failure(attachProblem(failure, candidate: candidate))
+        case .success(let attached):
+            var probe: [UInt8] = []
+            attached.copyPayload(into: &probe)
+            if case .failure(let mismatch) = probe.withUnsafeBytes({ ScoreboardLayout.detect(payload: $0) }) {
+                return .failure(
+                    SourceUnavailable(
+                        kind: .invalidSegment, message: "\(attached.identity.object): \(mismatch)",
+                        object: attached.identity.object))
+            }
+            attachment = attached
+            return .success(())
+        }
+    }
+
+    private func rememberParentFromPIDFile() {
+        if case .success(let pid) = ScoreboardDiscovery.readPIDFile(configuration.pidFile), ProcessLiveness.isRunning(pid) {
+            parentPID = pid
+            parentStartTime = ProcessLiveness.startTime(pid)
+        }
+    }
+
+    private func attachProblem(_ failure: AttachFailure, candidate: ScoreboardCandidate) -> SourceUnavailable {
+        let denied = failure.errno == EACCES || failure.errno == EPERM
+        guard denied else {
+            let kind: SourceUnavailable.Kind =
+                failure.errno == ENOENT ? .absent : (failure.errno == EINVAL ? .invalidSegment : .systemError)
+            return SourceUnavailable(
+                kind: kind, message: "cannot attach to scoreboard \(failure.object): \(describeErrno(failure.errno))",
+                errno: failure.errno, object: failure.object)
+        }
+        let fix: String
+        switch candidate.location {
+        case .posix: fix = "run as root or grant CAP_DAC_READ_SEARCH"
+        case .sysv: fix = "run as root or grant CAP_IPC_OWNER"
+        case .anonymous:
+            fix = "run as root or grant CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE and CAP_CHECKPOINT_RESTORE; or set ScoreboardFile in Apache and --scoreboard-file here"
+        }
+        return SourceUnavailable(
+            kind: .permissionDenied,
+            message: "cannot attach to scoreboard \(failure.object): \(describeErrno(failure.errno)); \(fix)",
+            errno: failure.errno, object: failure.object)
+    }
+}
+
+/// The path string APR hashes for `ScoreboardFile`.
+enum ScoreboardPath {
+    /// Collapses `//` and `/./` as Apache does before hashing; symlinks are kept as written,
+    /// because Apache does not resolve them either.
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,57 @@
+import CScoreboard
+
+/// A private copy of a scoreboard payload and the layout that reads it.
+///
+/// Parsing always works on this copy, never on the live mapping, so Apache's writes during a
+/// read cannot tear a sample beyond a single field.
+public struct ScoreboardImage: Sendable {
+    /// The payload bytes (global_score onward, without APR's size header).
+    public let payload: [UInt8]
+    public let layout: ScoreboardLayout
+
+    public init(payload: [UInt8], layout: ScoreboardLayout) {
+        precondition(payload.count >= layout.payloadSize, "payload smaller than its layout")
+        self.payload = payload
+        self.layout = layout
+    }
+
+    public var serverLimit: Int { layout.serverLimit }
+    public var threadLimit: Int { layout.threadLimit }
+
+    public var global: GlobalScore {
+        var raw = sc_global_score()
+        var layout = self.layout.raw
+        payload.withUnsafeBytes { sc_read_global($0.baseAddress, &layout, &raw) }
+        return GlobalScore(raw)
+    }
+
+    public func process(_ index: Int) -> ProcessScore {
+        precondition(index >= 0 && index < serverLimit, "process index out of range")
+        var raw = sc_process_score()
+        var layout = self.layout.raw
+        payload.withUnsafeBytes { sc_read_process($0.baseAddress, &layout, Int32(index), &raw) }
+        return ProcessScore(raw)
+    }
+
+    public func worker(process: Int, thread: Int) -> WorkerScore {
+        precondition(process >= 0 && process < serverLimit && thread >= 0 && thread < threadLimit,
+                     "worker index out of range")
+        var raw = sc_worker_score()
+        var layout = self.layout.raw
+        payload.withUnsafeBytes { sc_read_worker($0.baseAddress, &layout, Int32(process), Int32(thread), &raw) }
+        return WorkerScore(raw)
+    }
+
+    /// Decodes a worker string field, bounded at its size; invalid UTF-8 becomes U+FFFD.
+    /// Returns nil when the layout lacks the field.
+    public func string(_ field: WorkerStringField, process: Int, thread: Int) -> String? {
+        var layout = self.layout.raw
+        return payload.withUnsafeBytes { bytes -> String? in
+            var start: UnsafePointer<CChar>? = nil
+            let length = sc_worker_string_field(bytes.baseAddress, &layout, Int32(process), Int32(thread), field.code, &start)
+            guard let start else { return nil }
+            let buffer = UnsafeRawBufferPointer(start: start, count: length)
+            return String(decoding: buffer, as: UTF8.self)
+        }
+    }
+}

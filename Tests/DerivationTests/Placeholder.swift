@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderDerivationTests() { #expect(Bool(true)) }
