@@ -24,6 +24,11 @@ public struct ApacheMetrics: Sendable {
     /// Requests and bytes per second over the interval; nil without a previous sample or counters.
     public var requestsPerSecond: Double?
     public var bytesPerSecond: Double?
+    /// Requests, bytes and cumulative request time (µs) counted in the interval; nil without
+    /// a previous sample or counters. History weights window aggregates by these.
+    public var intervalRequests: UInt64?
+    public var intervalBytes: UInt64?
+    public var intervalDurationMicroseconds: UInt64?
     /// Requests and bytes the collector has counted since it started, across restarts: monotonic.
     public var requestsTotal: UInt64?
     public var bytesTotal: UInt64?

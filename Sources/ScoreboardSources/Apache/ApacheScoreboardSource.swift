@@ -264,15 +264,22 @@ public final class ApacheScoreboardSource {
     }
 }
 
-/// The path string APR hashes for `ScoreboardFile`.
-enum ScoreboardPath {
+/// The path string APR hashes for `ScoreboardFile`, and the names derived from it.
+public enum ScoreboardPath {
     /// Collapses `//` and `/./` as Apache does before hashing; symlinks are kept as written,
     /// because Apache does not resolve them either.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+}
+
+extension ScoreboardPath {
+    /// APR's POSIX object name (`/ShM.<h1>H<h2>`) for a `ScoreboardFile` path as written.
+    public static func posixObjectName(forScoreboardFile path: String) -> String {
+        ScoreboardDiscovery.posixName(forScoreboardFile: normalize(path))
     }
 }

@@ -1,0 +1,104 @@
+import Derivation
+import Synchronization
+
+/// The last N derived samples, their events and the completed-request durations, shared
+/// between the sampler (one writer) and the HTTP server (readers).
+public final class SampleHistory: Sendable {
+    private struct State: Sendable {
+        var samples: RingBuffer<DerivedSample>
+        var events: EventLog
+        var latencies: LatencyWindow
+    }
+
+    private let state: Mutex<State>
+    /// Interval the sampler aims for; a longer interval between two samples is a gap.
+    public let nominalIntervalSeconds: Double
+
+    public init(capacity: Int, nominalIntervalSeconds: Double, latencyCapacity: Int = 1 << 18, eventCapacity: Int = 4096) {
+        self.nominalIntervalSeconds = nominalIntervalSeconds
+        state = Mutex(
+            State(
+                samples: RingBuffer(capacity: capacity),
+                events: EventLog(capacity: eventCapacity),
+                latencies: LatencyWindow(capacity: latencyCapacity)))
+    }
+
+    /// Stores one tick's results.
+    public func append(_ sample: DerivedSample, events: [CollectorEvent], completedDurations: [UInt64]) {
+        state.withLock { state in
+            state.samples.append(sample)
+            if !events.isEmpty { state.events.append(events) }
+            if !completedDurations.isEmpty {
+                state.latencies.append(durations: completedDurations, wallTimeMicroseconds: sample.wallTimeMicroseconds)
+            }
+        }
+    }
+
+    public var capacity: Int { state.withLock { $0.samples.capacity } }
+    public var count: Int { state.withLock { $0.samples.count } }
+
+    /// Keeps the newest samples that fit a new capacity (after a configuration reload).
+    public func resize(capacity: Int) {
+        state.withLock { $0.samples.resize(to: capacity) }
+    }
+
+    public func latest() -> DerivedSample? {
+        state.withLock { $0.samples.last }
+    }
+
+    /// Samples with a sequence number greater than `afterSequence`, oldest first, at most the
+    /// newest `limit` of them.
+    public func samples(afterSequence: UInt64? = nil, limit: Int? = nil) -> [DerivedSample] {
+        state.withLock { state in
+            let samples = state.samples
+            let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
+            let first = max(start, samples.count - (limit ?? samples.count))
+            return (first..<samples.count).map { samples[$0] }
+        }
+    }
+
+    /// Events at or after a wall time (µs since the epoch), oldest first.
+    public func events(fromWallTimeMicroseconds from: Int64 = 0, limit: Int = 4096) -> [CollectorEvent] {
+        state.withLock { $0.events.events(fromWallTimeMicroseconds: from, limit: limit) }
+    }
+
+    /// Whether the sample at `sequence` follows a gap: no previous tick, or a longer
+    /// interval than 1.5 × the nominal one, or an unavailable source.
+    public func isGap(_ sample: DerivedSample) -> Bool {
+        guard let interval = sample.intervalSeconds else { return true }
+        return interval > nominalIntervalSeconds * 1.5
+    }
+
+    /// Apache response times over the last `seconds`, ending at the newest sample.
+    public func apacheResponseTimes(windowSeconds seconds: Double) -> ApacheResponseTimeWindow {
+        state.withLock { state in
+            let end = state.samples.last?.wallTimeMicroseconds ?? 0
+            let from = end - Int64(seconds * 1e6)
+            var requests: UInt64 = 0
+            var duration: UInt64 = 0
+            var durationRequests: UInt64 = 0
+            let start = state.samples.firstOffset { $0.wallTimeMicroseconds > from }
+            for offset in start..<state.samples.count {
+                guard let apache = state.samples[offset].apache, let count = apache.intervalRequests else { continue }
+                requests += count
+                if let micros = apache.intervalDurationMicroseconds {
+                    duration += micros
+                    durationRequests += count
+                }
+            }
+
+            var durations = state.latencies.durations(fromWallTimeMicroseconds: from + 1)
+            let summary = DurationSummary.summarize(microseconds: &durations)
+            let oldestSample = state.samples.first?.wallTimeMicroseconds ?? end
+            let latenciesDropped = state.latencies.droppedBeforeWallTimeMicroseconds.map { $0 > from } ?? false
+            return ApacheResponseTimeWindow(
+                windowSeconds: seconds,
+                requests: requests,
+                meanSeconds: durationRequests > 0 ? Double(duration) / Double(durationRequests) / 1e6 : nil,
+                sampled: summary,
+                sampleCount: summary?.count ?? 0,
+                coverage: requests > 0 ? Double(summary?.count ?? 0) / Double(requests) : nil,
+                truncated: oldestSample > from || latenciesDropped)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Starts or stops a private Apache httpd on 127.0.0.1 for the demo, the tests and the
+# benchmarks. Everything it writes lives under one directory; nothing in /etc/apache2 changes.
+#
+#   apache-instance.sh start DIR --port N [--mpm event|prefork|worker] [--scoreboard-file PATH]
+#                            [--no-extended-status] [--max-connections-per-child N]
+#                            [--server-limit N] [--threads-per-child N] [--max-request-workers N]
+#                            [--wsgi-daemon GROUP:PROCESSES:THREADS]... [--wsgi-embedded]
+#                            [--wsgi-writer DIR]
+#   apache-instance.sh stop DIR           graceful-stop is not used: stop means stop now
+#   apache-instance.sh signal DIR graceful|restart|stop
+#   apache-instance.sh pid DIR
+#
+# The instance serves /index.html (static), /status (mod_status), and a WSGI app under /app
+# with /app/sleep?seconds=S and /app/hello. The app runs in daemon group "app" (1 process,
+# 4 threads) unless --wsgi-daemon lists groups (each also served under /GROUP) or
+# --wsgi-embedded asks for embedded mode; prefork defaults to embedded mode. Embedded mode
+# under a threaded MPM makes "stop" wait about 10 s for a child to exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+template="$here/../demo/apache/httpd.conf.in"
+app="$here/../demo/apache/app.wsgi"
+
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+[ $# -ge 2 ] || usage
+command=$1 dir=$2
+shift 2
+
+apache() { /usr/sbin/apache2 -d /etc/apache2 -f "$dir/httpd.conf" "$@"; }
+
+wait_for_pid_gone() {
+    local pid=$1
+    for _ in $(seq 1 100); do
+        # A zombie still answers kill -0; the state letter tells.
+        if ! kill -0 "$pid" 2>/dev/null; then return 0; fi
+        if [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = "Z" ]; then return 0; fi
+        sleep 0.1
+    done
+    echo "apache-instance: PID $pid did not exit within 10 s" >&2
+    return 1
+}
+
+case $command in
+start)
+    port="" mpm=event scoreboard="" extended=On mcpc=0 server_limit=4 tpc=5 mrw=20 wsgi_daemons=() writer="" embedded=0
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --port) port=$2; shift 2 ;;
+        --mpm) mpm=$2; shift 2 ;;
+        --scoreboard-file) scoreboard=$2; shift 2 ;;
+        --no-extended-status) extended=Off; shift ;;
+        --max-connections-per-child) mcpc=$2; shift 2 ;;
+        --server-limit) server_limit=$2; shift 2 ;;
+        --threads-per-child) tpc=$2; shift 2 ;;
+        --max-request-workers) mrw=$2; shift 2 ;;
+        --wsgi-daemon) wsgi_daemons+=("$2"); shift 2 ;;
+        --wsgi-writer) writer=$2; shift 2 ;;
+        --wsgi-embedded) embedded=1; shift ;;
+        *) echo "apache-instance: unknown option '$1'" >&2; usage ;;
+        esac
+    done
+    [ -n "$port" ] || { echo "apache-instance: --port is required" >&2; exit 2; }
+    case $mpm in event|worker|prefork) ;; *) echo "apache-instance: invalid --mpm '$mpm': use event, worker or prefork" >&2; exit 2 ;; esac
+    [ -x /usr/sbin/apache2 ] || { echo "apache-instance: /usr/sbin/apache2 not found; run 'make deps'" >&2; exit 2; }
+
+    mkdir -p "$dir/htdocs" "$dir/run"
+    chmod 755 "$dir" "$dir/htdocs"
+    chmod 777 "$dir/run"
+    echo "<html><body>scoreboard-collector test page</body></html>" > "$dir/htdocs/index.html"
+    cp "$app" "$dir/app.wsgi"
+
+    if [ "$mpm" = prefork ]; then tpc_line="" ; threads_line=""
+    else tpc_line="ThreadsPerChild $tpc"; threads_line="ThreadLimit $tpc"; fi
+    [ "$mpm" = prefork ] && mrw_value=$server_limit || mrw_value=$mrw
+
+    if [ ${#wsgi_daemons[@]} -eq 0 ] && [ $embedded = 0 ] && [ "$mpm" != prefork ]; then
+        wsgi_daemons=("app:1:4")
+    fi
+    wsgi_lines=""
+    if [ ${#wsgi_daemons[@]} -eq 0 ]; then
+        wsgi_lines="WSGIScriptAlias /app $dir/app.wsgi"
+    else
+        first=1
+        for spec in "${wsgi_daemons[@]}"; do
+            IFS=: read -r group processes threads <<< "$spec"
+            wsgi_lines+="WSGIDaemonProcess $group processes=$processes threads=$threads display-name=%{GROUP}"$'\n'
+            wsgi_lines+="WSGIScriptAlias /$group $dir/app.wsgi process-group=$group application-group=%{GLOBAL}"$'\n'
+            if [ $first = 1 ]; then
+                wsgi_lines+="WSGIScriptAlias /app $dir/app.wsgi process-group=$group application-group=%{GLOBAL}"$'\n'
+                first=0
+            fi
+        done
+    fi
+    writer_lines=""
+    if [ -n "$writer" ]; then
+        writer_lines="SetEnv SCOREBOARD_WSGI_DIR $writer"
+    fi
+
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@MPM@|$mpm|g" -e "s|@EXTENDED@|$extended|g" \
+        -e "s|@MCPC@|$mcpc|g" -e "s|@SERVER_LIMIT@|$server_limit|g" -e "s|@TPC_LINE@|$tpc_line|g" \
+        -e "s|@THREADS_LINE@|$threads_line|g" -e "s|@MRW@|$mrw_value|g" "$template" > "$dir/httpd.conf"
+    if [ -n "$scoreboard" ]; then echo "ScoreboardFile $scoreboard" >> "$dir/httpd.conf"; fi
+    printf '%s\n' "$wsgi_lines" >> "$dir/httpd.conf"
+    printf '%s\n' "$writer_lines" >> "$dir/httpd.conf"
+
+    apache -t >/dev/null 2>"$dir/configtest.log" || { cat "$dir/configtest.log" >&2; exit 1; }
+    apache -k start
+    for _ in $(seq 1 100); do
+        if [ -s "$dir/run/apache2.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "apache-instance: Apache PID $(cat "$dir/run/apache2.pid") on 127.0.0.1:$port ($mpm)"
+            exit 0
+        fi
+        sleep 0.1
+    done
+    echo "apache-instance: Apache did not start within 10 s; see $dir/error.log" >&2
+    tail -n 20 "$dir/error.log" >&2 || true
+    exit 1
+    ;;
+stop)
+    [ -s "$dir/run/apache2.pid" ] || exit 0
+    pid=$(cat "$dir/run/apache2.pid")
+    apache -k stop 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    wait_for_pid_gone "$pid"
+    ;;
+signal)
+    [ $# -eq 1 ] || usage
+    case $1 in graceful|restart|stop) apache -k "$1" ;; *) usage ;; esac
+    ;;
+pid)
+    cat "$dir/run/apache2.pid"
+    ;;
+*)
+    usage
+    ;;
+esac
