@@ -95,17 +95,17 @@ final class EventLoop {
             if descriptors[0].revents != 0 {
                 wakeUpPipe.drain()
             }
-            if descriptors[1].revents != 0 {
-                acceptConnections()
-            }
 
-            // Connections accepted just now have no entry in `descriptors` and wait for the
-            // next round.
-            let polledConnections = descriptors.count - 2
-            for index in 0..<polledConnections where descriptors[index + 2].revents != 0 {
+            // Connections go first, so that slots freed by clients that closed are free
+            // before new clients are counted against the cap.
+            for index in connections.indices where descriptors[index + 2].revents != 0 {
                 handle(events: descriptors[index + 2].revents, on: connections[index])
             }
             connections.removeAll { $0.isClosed }
+
+            if descriptors[1].revents != 0 {
+                acceptConnections()
+            }
         }
 
         for connection in connections {

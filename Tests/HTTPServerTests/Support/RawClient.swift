@@ -42,7 +42,9 @@ final class RawClient {
     let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16) throws {
+    /// Connects to 127.0.0.1:`port`; `receiveBufferBytes` sets SO_RCVBUF before connecting,
+    /// which bounds the TCP window the server may fill.
+    init(port: UInt16, receiveBufferBytes: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else {
             throw RawClientError.system("socket", errno)
@@ -50,6 +52,10 @@ final class RawClient {
 
         var timeout = timeval(tv_sec: Self.receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+
+        if var receiveBufferBytes {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &receiveBufferBytes, socklen_t(MemoryLayout<Int32>.size))
+        }
 
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -62,13 +68,22 @@ final class RawClient {
         }
         guard result == 0 else {
             let code = errno
-            close(descriptor)
+            Glibc.close(descriptor)
             throw RawClientError.system("connect", code)
         }
     }
 
+    private var isOpen = true
+
     deinit {
-        close(descriptor)
+        close()
+    }
+
+    func close() {
+        if isOpen {
+            isOpen = false
+            Glibc.close(descriptor)
+        }
     }
 
     func send(_ text: String) throws {
