@@ -13,6 +13,7 @@ final class TestServer: Sendable {
     let server: HTTPServer
     let log = RequestLog()
     private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
 
     var port: UInt16 { server.port }
 
@@ -41,12 +42,14 @@ final class TestServer: Sendable {
     @discardableResult
     func stop(timeout: DispatchTimeInterval = .seconds(5)) -> Bool {
         server.stop()
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else {
+            return true
+        }
         return finished.wait(timeout: .now() + timeout) == .success
     }
 
     deinit {
-        server.stop()
-        _ = finished.wait(timeout: .now() + .seconds(5))
+        stop()
     }
 
     /// A JSON document of exactly `count` bytes that gzip compresses well.
