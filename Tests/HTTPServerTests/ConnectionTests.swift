@@ -21,7 +21,7 @@ import Testing
         #expect(second.bodyText == #"{"limit":7,"since":null}"#)
     }
 
-    @Test func pipelinedRequestsAnswerInOrder() throws {
+    @Test func pipelinedResponsesKeepOrder() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
         let limits = Array(1...20)

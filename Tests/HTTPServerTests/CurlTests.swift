@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The server as Debian's curl sees it.
+/// Requests sent with Debian's curl.
 @Suite struct CurlTests {
     private static let curl = "/usr/bin/curl"
 
@@ -69,7 +69,7 @@ import Testing
         let server = try TestServer()
         let result = try curl(server, ["--http2-prior-knowledge", "http://127.0.0.1:\(server.port)/hello"])
 
-        // curl reports an HTTP/2 framing error because the server answers in HTTP/1.1.
+        // curl reports an HTTP/2 framing error because the server responds in HTTP/1.1.
         #expect(result.status != 0)
         let after = try rawExchange(port: server.port, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(after.status == 200)

@@ -3,7 +3,7 @@ import Testing
 
 /// Malformed or oversized requests get a JSON error and the connection closes.
 @Suite struct RequestValidationTests {
-    /// Sends `request`, reads the answer and checks that the server then closes.
+    /// Sends `request`, reads the response and checks that the server then closes.
     private func rejection(_ request: String, server: TestServer) throws -> (response: RawResponse, code: String?) {
         let client = try RawClient(port: server.port)
         try client.send(request)

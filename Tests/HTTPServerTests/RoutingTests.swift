@@ -26,7 +26,7 @@ import Testing
         try client.send("HEAD /large HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try client.readResponse(expectBody: false)
 
-        // A body sent after the HEAD answer would be read as the start of this response.
+        // A body sent after the HEAD response would be read as the start of this response.
         try client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let next = try client.readResponse()
 

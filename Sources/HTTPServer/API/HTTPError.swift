@@ -1,7 +1,7 @@
-/// An error answered as a JSON document:
+/// An error sent to the client as a JSON document:
 /// `{"error":{"status":404,"code":"not_found","message":"…"}}`.
 ///
-/// Handlers throw it to answer a client error; the connection stays open. `code` is a
+/// Handlers throw it to report a client error; the connection stays open. `code` is a
 /// snake_case word that clients can match on, and `message` names the value and the fix.
 public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: Int

@@ -1,4 +1,4 @@
-/// One answered request, passed to the server's `onRequest` hook after the response is queued.
+/// One request and its response status, passed to the server's `onRequest` hook after the response is queued.
 public struct HTTPRequestLogEntry: Sendable {
     /// Peer address as `ADDR:PORT` or `[ADDR]:PORT`.
     public let remoteAddress: String

@@ -7,8 +7,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: UInt16
 
     /// Open client connections served at once. A connection accepted over this cap gets a
-    /// 503 JSON answer and is closed; while 16 such answers are still being sent, further
-    /// clients wait in the listen backlog.
+    /// 503 JSON response and is closed. While 16 such responses are still being sent,
+    /// further clients wait in the listen backlog.
     public var maxConnections: Int = 256
 
     /// Time a connection may stay without progress: a keep-alive connection waiting for its
@@ -19,7 +19,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Largest request head (request line and header fields, CRLFs included); larger gets 431.
     public var maxHeaderBytes: Int = 8192
 
-    /// Longest request-target; longer gets 414. A target that does not fit in
+    /// Maximum length of the request-target; a longer one gets 414. A target that does not fit in
     /// `maxHeaderBytes` gets 431 or 414, depending on which limit the bytes cross first.
     public var maxRequestTargetBytes: Int = 4096
 

@@ -1,4 +1,4 @@
-/// Answers one request; throwing `HTTPError` sends that error, and throwing any other error
+/// Produces the response to one request; throwing `HTTPError` sends that error, and throwing any other error
 /// sends a 500 `internal_error`. Handlers run on the server's loop thread, so they must not
 /// block.
 public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
@@ -8,7 +8,7 @@ public struct Route: Sendable {
     /// Percent-decoded path matched exactly, for instance `/v1/latest`.
     public let path: String
 
-    /// Accepted methods; `GET` implies `HEAD`, and `OPTIONS` is always answered.
+    /// Accepted methods; `GET` implies `HEAD`, and `OPTIONS` always gets a 204 with `Allow`.
     public let methods: [String]
 
     public let handler: HTTPHandler

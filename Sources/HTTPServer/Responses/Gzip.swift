@@ -13,7 +13,7 @@ enum Gzip {
     /// the caller sends the body uncompressed.
     ///
     /// The output is deterministic: the gzip header carries no file name and a zero
-    /// modification time, so a HEAD answer's `Content-Length` equals the GET's.
+    /// modification time, so a HEAD response's `Content-Length` equals the GET's.
     static func compress(_ input: [UInt8]) -> [UInt8]? {
         var stream = z_stream()
         let initialized = deflateInit2_(

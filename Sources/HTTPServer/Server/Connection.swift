@@ -35,7 +35,7 @@ final class Connection {
     /// The connection closes once `output` is sent.
     var closeAfterOutput = false
 
-    /// The client shut down its write side; buffered requests are still answered.
+    /// The client shut down its write side; buffered requests still get responses.
     var peerClosed = false
 
     var isClosed = false

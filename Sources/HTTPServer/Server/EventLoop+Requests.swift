@@ -1,6 +1,6 @@
 /// Turning buffered input into requests and requests into queued responses.
 extension EventLoop {
-    /// Answers every complete request in the connection's input, one at a time and in order:
+    /// Responds to every complete request in the connection's input, one at a time and in order:
     /// the next request is parsed only once the previous response is fully sent, which
     /// keeps pipelined responses ordered and bounds the output buffer to one response.
     func advance(_ connection: Connection) {
@@ -165,7 +165,7 @@ extension EventLoop {
         }
     }
 
-    /// Queues an answer after which the connection closes: a request the parser rejected,
+    /// Queues a response after which the connection closes: a request the parser rejected,
     /// or a connection over the cap.
     func queueRejection(_ response: HTTPResponse, on connection: Connection, startedAt: ContinuousClock.Instant) {
         let context = ResponseContext(isHead: false, allowsGzip: false, keepAlive: false, version: .http1_1)

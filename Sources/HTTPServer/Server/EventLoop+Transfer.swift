@@ -29,7 +29,7 @@ extension EventLoop {
             case EINTR:
                 continue
             default:
-                // ECONNRESET and the like: the client is gone, nothing is left to answer.
+                // ECONNRESET and the like: the client is gone, so no response can reach it.
                 connection.close()
                 return
             }

@@ -7,9 +7,9 @@ import Glibc
 final class EventLoop {
     /// Connections over the cap that may be receiving their 503 at once; further clients
     /// wait in the listen backlog.
-    static let overCapacityAnswerSlots = 16
+    static let overCapacityResponseSlots = 16
 
-    /// Longest time a closing connection keeps reading and discarding input.
+    /// Maximum time a closing connection keeps reading and discarding input.
     static let maxLingerTime: Duration = .seconds(2)
 
     /// Pause after `accept` fails for lack of descriptors or memory, instead of spinning.
@@ -149,7 +149,7 @@ final class EventLoop {
         }
         acceptPausedUntil = nil
         return connections.count - overCapacityCount < configuration.maxConnections
-            || overCapacityCount < Self.overCapacityAnswerSlots
+            || overCapacityCount < Self.overCapacityResponseSlots
     }
 
     private func acceptConnections() {

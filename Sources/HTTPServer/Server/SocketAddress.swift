@@ -17,22 +17,24 @@ struct SocketAddress {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
             address.sin_addr = ipv4
-            Swift.withUnsafeBytes(of: &address) { source in
-                Swift.withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-            }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            store(address)
         } else if inet_pton(AF_INET6, host, &ipv6) == 1 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
             address.sin6_addr = ipv6
-            Swift.withUnsafeBytes(of: &address) { source in
-                Swift.withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-            }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            store(address)
         } else {
             return nil
         }
+    }
+
+    /// Copies a `sockaddr_in` or `sockaddr_in6` into `storage` and sets `length` to its size.
+    private mutating func store<Address>(_ address: Address) {
+        withUnsafeBytes(of: address) { source in
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
+        }
+        length = socklen_t(MemoryLayout<Address>.size)
     }
 
     var family: Int32 { Int32(storage.ss_family) }

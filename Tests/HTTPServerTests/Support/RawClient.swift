@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// A parsed HTTP response as a test sees it.
+/// A parsed HTTP response.
 struct RawResponse {
     var status: Int
     var headers: [(name: String, value: String)]
@@ -34,7 +34,7 @@ enum RawClientError: Error, CustomStringConvertible {
 
 /// A blocking TCP client on a raw socket, for sending exact bytes to the server.
 ///
-/// Reads time out after `receiveTimeoutSeconds`, so a server that never answers fails the
+/// Reads time out after `receiveTimeoutSeconds`, so a server that never responds fails the
 /// test instead of hanging it.
 final class RawClient {
     static let receiveTimeoutSeconds = 5
@@ -112,7 +112,7 @@ final class RawClient {
         return count > 0
     }
 
-    /// Reads one response; `expectBody` is false for answers to HEAD.
+    /// Reads one response; `expectBody` is false for responses to HEAD.
     func readResponse(expectBody: Bool = true, chunkBytes: Int = 65536, pauseMicroseconds: UInt32 = 0) throws -> RawResponse {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int? = nil

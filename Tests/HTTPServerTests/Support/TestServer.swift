@@ -52,7 +52,7 @@ final class TestServer: Sendable {
         stop()
     }
 
-    /// A JSON document of exactly `count` bytes that gzip compresses well.
+    /// Returns a JSON document of exactly `count` bytes that gzip compresses well.
     static func largeBody(count: Int) -> [UInt8] {
         var body = Array("[".utf8)
         var index = 0
