@@ -178,6 +178,20 @@ import Testing
         }
     }
 
+    @Test func stopDuringLargeResponseReturns() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port, receiveBufferBytes: 65536)
+        try client.send("GET /large?bytes=8000000 HTTP/1.1\r\nHost: a\r\n\r\n")
+        var prefix = [UInt8](repeating: 0, count: 1000)
+        #expect(recv(client.descriptor, &prefix, prefix.count, 0) > 0)
+
+        #expect(server.stop())
+
+        // The kernel still delivers what the server had queued, then the end of stream; a
+        // connection the server left open would make this read time out and throw.
+        _ = try client.readUntilClosed()
+    }
+
     @Test func stopBeforeRunReturns() throws {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0

@@ -77,6 +77,33 @@ import Testing
         #expect(asterisk.status == 204)
     }
 
+    @Test func headOnErrorHasNoBody() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        try client.send("HEAD /missing HTTP/1.1\r\nHost: localhost\r\n\r\nGET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let head = try client.readResponse(expectBody: false)
+        let next = try client.readResponse()
+
+        #expect(head.status == 404)
+        #expect(Int(head.header("content-length") ?? "") ?? 0 > 0)
+        #expect(next.status == 200)
+        #expect(next.bodyText == TestServer.helloBody)
+    }
+
+    @Test func optionsOnUnknownPathIs404() throws {
+        let server = try TestServer()
+        let response = try rawExchange(port: server.port, "OPTIONS /missing HTTP/1.1\r\nHost: localhost\r\n\r\n")
+
+        #expect(response.status == 404)
+    }
+
+    @Test func lowercaseMethodIsNotGet() throws {
+        let server = try TestServer()
+        let response = try rawExchange(port: server.port, "get /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")
+
+        #expect(response.status == 405)
+    }
+
     @Test func handlerHTTPErrorKeepsConnection() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

@@ -15,4 +15,13 @@ public struct HTTPRequestLogEntry: Sendable {
     /// Time from the complete request head to the queued response, which includes the
     /// handler and compression but not the time the client takes to read.
     public let duration: Duration
+
+    public init(remoteAddress: String, method: String?, target: String?, status: Int, bodyBytes: Int, duration: Duration) {
+        self.remoteAddress = remoteAddress
+        self.method = method
+        self.target = target
+        self.status = status
+        self.bodyBytes = bodyBytes
+        self.duration = duration
+    }
 }
