@@ -202,6 +202,18 @@ import Testing
         #expect(response.status == 200)
     }
 
+    @Test func emptyLineSplitAcrossReads() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        try client.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n\r")
+        let first = try client.readResponse()
+        try client.send("\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+        let second = try client.readResponse()
+
+        #expect(first.status == 200)
+        #expect(second.status == 200)
+    }
+
     @Test func requestSentBytewiseIsParsed() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)

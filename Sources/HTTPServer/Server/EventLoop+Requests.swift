@@ -53,6 +53,14 @@ extension EventLoop {
                 connection.inputStart += 2
             }
             connection.compactInput()
+
+            // A lone CR may be the first half of another empty line; wait for the next byte.
+            if connection.bufferedInputBytes == 1 && connection.input[connection.inputStart] == HTTPSyntax.carriageReturn {
+                if connection.peerClosed {
+                    connection.close()
+                }
+                return false
+            }
         }
 
         guard connection.bufferedInputBytes > 0 else {
