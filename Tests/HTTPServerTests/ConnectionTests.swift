@@ -187,8 +187,8 @@ import Testing
 
         #expect(server.stop())
 
-        // The kernel still delivers what the server had queued, then the end of stream; a
-        // connection the server left open would make this read time out and throw.
+        // The kernel still delivers what the server had queued, then the end of stream.
+        // If the server left the connection open, this read would time out and throw.
         _ = try client.readUntilClosed()
     }
 

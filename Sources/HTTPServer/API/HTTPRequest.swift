@@ -1,4 +1,4 @@
-/// A parsed request, as a route handler sees it.
+/// A parsed request, as passed to a route handler.
 ///
 /// The server has already checked the syntax: the method is a token, the path and the query
 /// are percent-decoded, and header names are lowercased.

@@ -29,17 +29,17 @@ public struct HTTPResponse: Sendable {
         self.isCompressible = isCompressible
     }
 
-    /// A JSON document; `body` must already be serialized JSON.
+    /// Creates a JSON response; `body` must already be serialized JSON.
     public static func json(_ body: String, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", body: Array(body.utf8))
     }
 
-    /// A plain text or other textual body, for instance Prometheus exposition text.
+    /// Creates a response with a textual body, for instance Prometheus exposition text.
     public static func text(_ body: String, contentType: String = "text/plain; charset=utf-8", status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: contentType, body: Array(body.utf8))
     }
 
-    /// The JSON error document for `error`.
+    /// Creates the JSON error response for `error`.
     public static func error(_ error: HTTPError) -> HTTPResponse {
         json(error.jsonBody, status: error.status)
     }

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Why an `HTTPServer` could not be created.
+/// Failure to create an `HTTPServer`.
 public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     /// The host is not an IPv4 or IPv6 literal.
     case invalidAddress(host: String)

@@ -1,8 +1,8 @@
 /// Maps exact paths to handlers.
 ///
-/// Resolution rules: an unknown path is a 404; a known path with a method it does not accept
-/// is a 405 with an `Allow` header; `HEAD` runs the `GET` handler and the server drops the
-/// body; `OPTIONS` on a known path is a 204 with `Allow`.
+/// An unknown path gets a 404. A known path with a method it does not accept gets a 405 with
+/// an `Allow` header. `HEAD` runs the `GET` handler and the server drops the body. `OPTIONS` on
+/// a known path gets a 204 with `Allow`.
 public struct Router: Sendable {
     private let handlers: [String: [String: HTTPHandler]]
     private let notFoundHint: String?
@@ -27,7 +27,7 @@ public struct Router: Sendable {
     /// Every routed path, sorted.
     public var paths: [String] { handlers.keys.sorted() }
 
-    /// The value of the `Allow` header for `path`, or `nil` when no route has that path.
+    /// Returns the value of the `Allow` header for `path`, or `nil` when no route has that path.
     public func allowedMethods(for path: String) -> String? {
         guard let methods = handlers[path] else {
             return nil
@@ -73,7 +73,7 @@ public struct Router: Sendable {
     }
 }
 
-/// What the router decided for one request.
+/// Router decision for one request.
 enum RouteResolution {
     case handler(HTTPHandler)
     case options(allow: String)

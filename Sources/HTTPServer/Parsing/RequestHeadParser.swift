@@ -80,8 +80,8 @@ struct RequestHeadParser {
         return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), version)
     }
 
-    /// Accepts `HTTP/1.0` and `HTTP/1.x` (a higher minor version is served as 1.1, RFC 9110
-    /// 2.5); another major version, such as the HTTP/2 preface's `HTTP/2.0`, gets 505.
+    /// Accepts `HTTP/1.0` and `HTTP/1.x`, serving a higher minor version as 1.1 (RFC 9110 2.5).
+    /// Another major version, such as the HTTP/2 preface's `HTTP/2.0`, gets 505.
     private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> HTTPVersion {
         let text = String(decoding: bytes, as: UTF8.self)
         let digits = Array(bytes.dropFirst(5))

@@ -1,4 +1,4 @@
-/// What the server knows about the request when it frames a response.
+/// Request properties that decide how a response is framed.
 struct ResponseContext {
     /// HEAD gets the headers GET would get, including the compressed length, and no body.
     var isHead: Bool
@@ -75,7 +75,7 @@ struct ResponseSerializer {
         return SerializedResponse(bytes: bytes, bodyBytes: body.count)
     }
 
-    /// The interim response that tells a client sending `Expect: 100-continue` to go on.
+    /// Interim response that lets a client sending `Expect: 100-continue` send its body.
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// Replaces CR and LF, which would end the field early and let a value inject headers.

@@ -1,8 +1,8 @@
 /// Turning buffered input into requests and requests into queued responses.
 extension EventLoop {
-    /// Responds to every complete request in the connection's input, one at a time and in order:
-    /// the next request is parsed only once the previous response is fully sent, which
-    /// keeps pipelined responses ordered and bounds the output buffer to one response.
+    /// Responds to every complete request in the connection's input, one at a time and in order.
+    /// The next request is parsed only once the previous response is fully sent, so pipelined
+    /// responses keep their order and the output buffer holds at most one response.
     func advance(_ connection: Connection) {
         while !connection.isClosed {
             if connection.hasPendingOutput {
