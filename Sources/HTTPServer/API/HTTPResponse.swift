@@ -1,7 +1,8 @@
 /// A response produced by a route handler; the server adds the framing headers.
 ///
-/// The server sets `Content-Length`, `Content-Encoding`, `Vary`, `Date`, `Server` and
-/// `Connection` itself and drops those names from `headers`. It adds `Cache-Control: no-store`
+/// The server sets `Content-Type` (from `contentType`), `Content-Length`, `Content-Encoding`,
+/// `Vary`, `Date`, `Server` and `Connection` itself, and drops those names and
+/// `Transfer-Encoding` and `Keep-Alive` from `headers`. It adds `Cache-Control: no-store`
 /// unless `headers` has a `Cache-Control` field.
 public struct HTTPResponse: Sendable {
     public var status: Int

@@ -8,7 +8,8 @@ public struct Route: Sendable {
     /// Percent-decoded path matched exactly, for instance `/v1/latest`.
     public let path: String
 
-    /// Accepted methods; `GET` implies `HEAD`, and `OPTIONS` always gets a 204 with `Allow`.
+    /// Accepted methods. `GET` implies `HEAD`, and `OPTIONS` gets a 204 with `Allow` unless
+    /// the list contains `OPTIONS` itself.
     public let methods: [String]
 
     public let handler: HTTPHandler
