@@ -76,6 +76,16 @@ import Testing
         #expect(response.bodyText == TestServer.helloBody)
     }
 
+    @Test func compressionLevelIsConfigurable() throws {
+        let fast = try TestServer()
+        let small = try TestServer { $0.compressionLevel = 9 }
+        let fastResponse = try get(fast, "/large?bytes=100000", acceptEncoding: "gzip")
+        let smallResponse = try get(small, "/large?bytes=100000", acceptEncoding: "gzip")
+
+        #expect(smallResponse.body.count < fastResponse.body.count)
+        #expect(try gunzip(smallResponse.body) == TestServer.largeBody(count: 100_000))
+    }
+
     @Test func compressionThresholdIsConfigurable() throws {
         let server = try TestServer { $0.compressionMinimumBytes = 10 }
         let response = try get(server, "/hello", acceptEncoding: "gzip")
@@ -86,12 +96,14 @@ import Testing
 
     @Test func gzipRoundTripsThroughZlibCompress() throws {
         let input = TestServer.largeBody(count: 70_000)
-        let compressed = try #require(Gzip.compress(input))
+        let compressed = try #require(Gzip.compress(input, level: 1))
+        let smallest = try #require(Gzip.compress(input, level: 9))
 
         #expect(compressed.starts(with: [0x1F, 0x8B]))
         #expect(try gunzip(compressed) == input)
-        #expect(Gzip.compress(input) == compressed)
-        #expect(try gunzip(try #require(Gzip.compress([]))) == [])
+        #expect(try gunzip(smallest) == input)
+        #expect(Gzip.compress(input, level: 1) == compressed)
+        #expect(try gunzip(try #require(Gzip.compress([], level: 1))) == [])
     }
 
     @Test(arguments: [

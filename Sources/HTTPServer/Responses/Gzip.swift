@@ -9,16 +9,16 @@ enum Gzip {
     /// zlib's default `memLevel` (8), as used by `deflateInit`.
     private static let memoryLevel: Int32 = 8
 
-    /// Compresses `input` at zlib's default level; returns `nil` if zlib fails, in which case
-    /// the caller sends the body uncompressed.
+    /// Compresses `input` at zlib `level` (1 fastest to 9 smallest); returns `nil` if zlib
+    /// fails, in which case the caller sends the body uncompressed.
     ///
     /// The output is deterministic: the gzip header carries no file name and a zero
     /// modification time, so a HEAD response's `Content-Length` equals the GET's.
-    static func compress(_ input: [UInt8]) -> [UInt8]? {
+    static func compress(_ input: [UInt8], level: Int32) -> [UInt8]? {
         var stream = z_stream()
         let initialized = deflateInit2_(
             &stream,
-            Z_DEFAULT_COMPRESSION,
+            level,
             Z_DEFLATED,
             gzipWindowBits,
             memoryLevel,

@@ -18,6 +18,7 @@ struct SerializedResponse {
 /// Frames a handler's response: status line, server-owned headers, optional gzip, body.
 struct ResponseSerializer {
     let compressionMinimumBytes: Int
+    let compressionLevel: Int32
     let serverName: String?
 
     /// Header names the server sets itself; a handler's values for them are dropped so that
@@ -38,7 +39,7 @@ struct ResponseSerializer {
             body = response.body
             fields.append(("Content-Type", response.contentType))
             if response.isCompressible {
-                if context.allowsGzip && body.count >= compressionMinimumBytes, let compressed = Gzip.compress(body) {
+                if context.allowsGzip && body.count >= compressionMinimumBytes, let compressed = Gzip.compress(body, level: compressionLevel) {
                     body = compressed
                     fields.append(("Content-Encoding", "gzip"))
                 }

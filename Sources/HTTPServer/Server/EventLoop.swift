@@ -62,6 +62,7 @@ final class EventLoop {
         )
         self.serializer = ResponseSerializer(
             compressionMinimumBytes: configuration.compressionMinimumBytes,
+            compressionLevel: Int32(configuration.compressionLevel),
             serverName: configuration.serverName
         )
         self.lingerTime = min(configuration.idleTimeout, Self.maxLingerTime)
