@@ -2,7 +2,7 @@
 extension EventLoop {
     /// Responds to every complete request in the connection's input, one at a time and in order.
     /// The next request is parsed only once the previous response is fully sent, so pipelined
-    /// responses keep their order and the output buffer holds at most one response.
+    /// responses keep their order and the output buffer contains at most one response.
     func advance(_ connection: Connection) {
         while !connection.isClosed {
             if connection.hasPendingOutput {
