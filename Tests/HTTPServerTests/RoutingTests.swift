@@ -127,6 +127,7 @@ import Testing
         #expect(error["code"] as? String == "internal_error")
         #expect((error["message"] as? String)?.contains("test handler failure") == true)
         #expect(after.status == 200)
+        #expect(server.errors.all == ["handler for GET /throws failed: test handler failure"])
     }
 
     @Test func percentDecodedPathMatchesRoute() throws {

@@ -11,7 +11,11 @@ struct TestHandlerFailure: Error, CustomStringConvertible {
 /// routes the tests use.
 final class TestServer: Sendable {
     let server: HTTPServer
-    let log = RequestLog()
+    /// Entries the `onRequest` hook delivered, in order.
+    let log = LockedList<HTTPRequestLogEntry>()
+
+    /// Messages the `onError` hook delivered, in order.
+    let errors = LockedList<String>()
     private let finished = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
 
@@ -23,10 +27,12 @@ final class TestServer: Sendable {
         configure(&configuration)
 
         let log = self.log
+        let errors = self.errors
         server = try HTTPServer(
             configuration: configuration,
             router: Self.router,
-            onRequest: { entry in log.append(entry) }
+            onRequest: { entry in log.append(entry) },
+            onError: { message in errors.append(message) }
         )
 
         let server = self.server
@@ -97,13 +103,13 @@ final class TestServer: Sendable {
     )
 }
 
-/// Entries the server's `onRequest` hook delivered, in order.
-final class RequestLog: Sendable {
-    private let entries = Mutex<[HTTPRequestLogEntry]>([])
+/// Values one thread appends and another reads, such as what the server's hooks deliver.
+final class LockedList<Element: Sendable>: Sendable {
+    private let elements = Mutex<[Element]>([])
 
-    func append(_ entry: HTTPRequestLogEntry) {
-        entries.withLock { $0.append(entry) }
+    func append(_ element: Element) {
+        elements.withLock { $0.append(element) }
     }
 
-    var all: [HTTPRequestLogEntry] { entries.withLock { $0 } }
+    var all: [Element] { elements.withLock { $0 } }
 }
