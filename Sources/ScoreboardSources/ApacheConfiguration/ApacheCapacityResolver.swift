@@ -100,13 +100,13 @@ private struct ResolvedValues {
         guard let directive = directives[key] else {
             return ApacheSetting(value: value, source: .apacheDefault(mpm))
         }
-        let written = directive.arguments.first ?? ""
+        let written = directive.arguments.joined(separator: " ")
         if !directive.undefinedVariables.isEmpty {
             return .unknown("\(directive.name) \(written) at \(directive.location) uses undefined variable "
                 + directive.undefinedVariables.joined(separator: ", "))
         }
         guard directive.arguments.count == 1, let number = Int(written) else {
-            let reason = "\(directive.name) at \(directive.location) needs one integer argument, not '\(directive.arguments.joined(separator: " "))'"
+            let reason = "\(directive.name) at \(directive.location) needs one integer argument, not '\(written)'"
             warnings.append(reason)
             return .unknown(reason)
         }
@@ -132,9 +132,11 @@ private struct ResolvedValues {
     ) {
         guard let value = setting.value else { return }
         if value > maximum {
-            Self.adjust(&setting, name: name, to: maximum, because: "httpd's \(mpm) allows at most \(maximum)", warnings: &warnings)
+            Self.adjust(&setting, name: name, to: maximum, because: "httpd's \(mpm) allows at most \(maximum)",
+                warnings: &warnings)
         } else if value < 1 {
-            Self.adjust(&setting, name: name, to: 1, because: "httpd raises values below 1 to 1", warnings: &warnings)
+            Self.adjust(&setting, name: name, to: 1, because: "httpd raises values below 1 to 1",
+                warnings: &warnings)
         }
     }
 
@@ -145,14 +147,17 @@ private struct ResolvedValues {
     /// event and worker: the checks of `event_check_config` / `worker_check_config`.
     mutating func resolveThreaded() {
         serverLimit = setting("serverlimit", default: defaults.serverLimit)
-        Self.clamp(&serverLimit, name: "ServerLimit", maximum: defaults.maximumServerLimit, mpm: mpm, warnings: &warnings)
+        Self.clamp(&serverLimit, name: "ServerLimit", maximum: defaults.maximumServerLimit, mpm: mpm,
+            warnings: &warnings)
 
         threadLimit = setting("threadlimit", default: defaults.threadLimit)
-        Self.clamp(&threadLimit, name: "ThreadLimit", maximum: defaults.maximumThreadLimit, mpm: mpm, warnings: &warnings)
+        Self.clamp(&threadLimit, name: "ThreadLimit", maximum: defaults.maximumThreadLimit, mpm: mpm,
+            warnings: &warnings)
 
         threadsPerChild = setting("threadsperchild", default: defaults.threadsPerChild)
         if let limit = threadLimit.value, let threads = threadsPerChild.value, threads > limit {
-            Self.adjust(&threadsPerChild, name: "ThreadsPerChild", to: limit, because: "ThreadLimit is \(limit)", warnings: &warnings)
+            Self.adjust(&threadsPerChild, name: "ThreadsPerChild", to: limit, because: "ThreadLimit is \(limit)",
+                warnings: &warnings)
         } else if threadLimit.value == nil {
             threadsPerChild = unknownDependingOn("ThreadLimit")
         }
@@ -168,18 +173,19 @@ private struct ResolvedValues {
         if let workers = maxRequestWorkers.value {
             if workers < threads {
                 Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: threads,
-                       because: "it must be at least ThreadsPerChild \(threads)", warnings: &warnings)
+                because: "it must be at least ThreadsPerChild \(threads)", warnings: &warnings)
             }
             let current = maxRequestWorkers.value ?? threads
             processLimit = current / threads
             if current % threads != 0 {
                 Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: processLimit * threads,
-                       because: "it must be a multiple of ThreadsPerChild \(threads)", warnings: &warnings)
+                because: "it must be a multiple of ThreadsPerChild \(threads)", warnings: &warnings)
             }
             if processLimit > servers {
                 processLimit = servers
                 Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: servers * threads,
-                       because: "ServerLimit \(servers) × ThreadsPerChild \(threads) = \(servers * threads)", warnings: &warnings)
+                because: "ServerLimit \(servers) × ThreadsPerChild \(threads) = \(servers * threads)",
+                           warnings: &warnings)
             }
         }
 
@@ -191,23 +197,27 @@ private struct ResolvedValues {
     /// serving one request.
     mutating func resolvePrefork() {
         serverLimit = setting("serverlimit", default: defaults.serverLimit)
-        Self.clamp(&serverLimit, name: "ServerLimit", maximum: defaults.maximumServerLimit, mpm: mpm, warnings: &warnings)
+        Self.clamp(&serverLimit, name: "ServerLimit", maximum: defaults.maximumServerLimit, mpm: mpm,
+            warnings: &warnings)
 
         threadsPerChild = ApacheSetting(value: 1, source: .fixedByMPM(mpm))
         threadLimit = ApacheSetting(value: 1, source: .fixedByMPM(mpm))
         for key in ["threadsperchild", "threadlimit"] {
             if let directive = directives[key] {
-                warnings.append("\(directive.name) at \(directive.location) is not a prefork directive; httpd rejects it as an invalid command")
+                warnings.append(
+                    "\(directive.name) at \(directive.location) is not a prefork directive; httpd rejects it as an invalid command")
             }
         }
 
         maxRequestWorkers = setting("maxrequestworkers", default: defaults.maxRequestWorkers)
         if let servers = serverLimit.value, let workers = maxRequestWorkers.value, workers > servers {
-            Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: servers, because: "ServerLimit is \(servers)", warnings: &warnings)
+            Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: servers, because: "ServerLimit is \(servers)",
+                warnings: &warnings)
         } else if serverLimit.value == nil {
             maxRequestWorkers = unknownDependingOn("ServerLimit")
         }
-        Self.clamp(&maxRequestWorkers, name: "MaxRequestWorkers", maximum: Int.max, mpm: mpm, warnings: &warnings)
+        Self.clamp(&maxRequestWorkers, name: "MaxRequestWorkers", maximum: Int.max, mpm: mpm,
+            warnings: &warnings)
 
         startServers = setting("startservers", default: defaults.startServers)
         clampStartServers(processLimit: maxRequestWorkers.value)
@@ -218,7 +228,8 @@ private struct ResolvedValues {
     private mutating func clampStartServers(processLimit: Int?) {
         Self.clamp(&startServers, name: "StartServers", maximum: Int.max, mpm: mpm, warnings: &warnings)
         if let limit = processLimit, let start = startServers.value, start > limit {
-            Self.adjust(&startServers, name: "StartServers", to: limit, because: "only \(limit) server processes are allowed", warnings: &warnings)
+            Self.adjust(&startServers, name: "StartServers", to: limit, because: "only \(limit) server processes are allowed",
+                warnings: &warnings)
         }
     }
 }
