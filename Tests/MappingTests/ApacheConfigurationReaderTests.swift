@@ -296,6 +296,23 @@ import Testing
         #expect(reason.contains("httpd.conf:2"))
     }
 
+    @Test func danglingIncludedSymlinkMakesCapacityUnknown() throws {
+        let tree = try ApacheConfigurationTree([
+            "httpd.conf": "LoadModule mpm_event_module x.so\nIncludeOptional sites/*.conf\n",
+            "sites/good.conf": "MaxRequestWorkers 100\n",
+        ])
+        defer { tree.remove() }
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.path("sites/broken.conf"), withDestinationPath: tree.path("sites-available/removed.conf"))
+        let result = try snapshot(of: tree)
+
+        #expect(result.capacity == nil)
+        let expected = "cannot read \(tree.path("sites/broken.conf")): No such file or directory"
+        #expect(result.maxRequestWorkers.source.description.contains(expected))
+        #expect(result.warnings.contains { $0.hasPrefix(expected) })
+        #expect(result.filesRead.contains(tree.path("sites/good.conf")))
+    }
+
     @Test func lineContinuationAndComments() throws {
         let tree = try ApacheConfigurationTree([
             "httpd.conf": "LoadModule \\\n    mpm_event_module x.so\r\n"

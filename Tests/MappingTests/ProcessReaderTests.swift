@@ -84,6 +84,33 @@ import Testing
         #expect(read == 3 + extra.count)
     }
 
+    /// Counts the descriptors of this process with fcntl(F_GETFD), which opens none itself.
+    private func descriptorsByFcntl() -> Int {
+        var limits = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
+        let highest = Int32(clamping: min(UInt64(limits.rlim_cur), 65_536))
+        return (0..<highest).filter { fcntl($0, F_GETFD) >= 0 }.count
+    }
+
+    @Test func countsOwnDescriptors() throws {
+        var reader = ProcessReader()
+
+        // Other tests open descriptors concurrently, so retry until nothing changed around
+        // the read. While it lists /proc/<pid>/fd, the reader holds two descriptors of its
+        // own: the /proc/<pid> directory and the fd directory stream.
+        var matched = false
+        for _ in 0..<50 {
+            let before = descriptorsByFcntl()
+            let read = try sample(getpid(), reader: &reader).openFileDescriptors
+            let after = descriptorsByFcntl()
+            guard before == after else { continue }
+            #expect(read == before + 2)
+            matched = true
+            break
+        }
+        #expect(matched)
+    }
+
     @Test func busyChildUsesCPU() throws {
         let child = try ProcTestChild("/bin/sh", ["-c", "while :; do :; done"])
         defer { child.killAndReap() }

@@ -46,4 +46,40 @@ public struct ApacheConfigurationSnapshot: Sendable {
 
     /// MaxRequestWorkers when known: the number of requests httpd may serve at once.
     public var capacity: Int? { maxRequestWorkers.value }
+
+    /// Builds a snapshot from parts, for callers that construct one without reading files
+    /// (tests of later layers).
+    public init(
+        mainConfigurationFile: String,
+        serverRoot: String,
+        mpm: ApacheSetting<ApacheMPM>,
+        maxRequestWorkers: ApacheSetting<Int>,
+        threadsPerChild: ApacheSetting<Int>,
+        serverLimit: ApacheSetting<Int>,
+        threadLimit: ApacheSetting<Int>,
+        startServers: ApacheSetting<Int>,
+        scoreboardFile: ApacheSetting<String>,
+        pidFile: ApacheSetting<String>,
+        extendedStatus: ApacheSetting<Bool>,
+        statusModule: ApacheConfigurationLocation?,
+        loadedModules: [String],
+        filesRead: [String],
+        warnings: [String]
+    ) {
+        self.mainConfigurationFile = mainConfigurationFile
+        self.serverRoot = serverRoot
+        self.mpm = mpm
+        self.maxRequestWorkers = maxRequestWorkers
+        self.threadsPerChild = threadsPerChild
+        self.serverLimit = serverLimit
+        self.threadLimit = threadLimit
+        self.startServers = startServers
+        self.scoreboardFile = scoreboardFile
+        self.pidFile = pidFile
+        self.extendedStatus = extendedStatus
+        self.statusModule = statusModule
+        self.loadedModules = loadedModules
+        self.filesRead = filesRead
+        self.warnings = warnings
+    }
 }
