@@ -15,7 +15,7 @@ struct ApacheConfigurationTree {
         }
     }
 
-    /// The absolute path of `relativePath` inside the tree.
+    /// Builds the absolute path of `relativePath` inside the tree.
     func path(_ relativePath: String) -> String { root + "/" + relativePath }
 
     func write(_ relativePath: String, _ contents: String) throws {

@@ -96,8 +96,8 @@ import Testing
         var reader = ProcessReader()
 
         // Other tests open descriptors concurrently, so retry until nothing changed around
-        // the read. While it lists /proc/<pid>/fd, the reader holds two descriptors of its
-        // own: the /proc/<pid> directory and the fd directory stream.
+        // the read. While it lists /proc/<pid>/fd, the reader keeps two descriptors of its
+        // own open: the /proc/<pid> directory and the fd directory stream.
         var matched = false
         for _ in 0..<50 {
             let before = descriptorsByFcntl()

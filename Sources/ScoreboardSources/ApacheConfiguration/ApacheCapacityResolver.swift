@@ -1,7 +1,8 @@
-/// Turns the directives found in the configuration into the values httpd 2.4 runs with:
-/// applies the MPM's defaults where a directive is absent, then the same adjustments httpd's
-/// MPM makes in its check_config hook (ThreadsPerChild ≤ ThreadLimit, MaxRequestWorkers a
-/// multiple of ThreadsPerChild and ≤ ServerLimit × ThreadsPerChild, …).
+/// Turns the directives found in the configuration into the values httpd 2.4 runs with.
+///
+/// The resolver applies the MPM's defaults where a directive is absent. Then it makes the same
+/// adjustments as the MPM's check_config hook: ThreadsPerChild ≤ ThreadLimit, MaxRequestWorkers
+/// a multiple of ThreadsPerChild and ≤ ServerLimit × ThreadsPerChild, and so on.
 struct ApacheCapacityResolver {
     var mpm: ApacheSetting<ApacheMPM>
     var maxRequestWorkers: ApacheSetting<Int>
@@ -94,8 +95,8 @@ private struct ResolvedValues {
         self.defaults = ApacheMPMDefaults.of(mpm)
     }
 
-    /// The configured value of a numeric directive, or the default; unknown when the argument
-    /// is missing, uses an undefined variable or is not an integer.
+    /// Returns the configured value of a numeric directive, or the default. The result is
+    /// unknown when the argument is missing, uses an undefined variable or is not an integer.
     private mutating func setting(_ key: String, default value: Int) -> ApacheSetting<Int> {
         guard let directive = directives[key] else {
             return ApacheSetting(value: value, source: .apacheDefault(mpm))

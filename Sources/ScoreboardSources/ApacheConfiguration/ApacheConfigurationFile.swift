@@ -44,14 +44,14 @@ enum ApacheConfigurationFile {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The canonical path (symbolic links resolved), or `path` itself when that fails.
+    /// Returns the canonical path (symbolic links resolved), or `path` itself when that fails.
     static func canonical(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    /// Whether `path` contains a shell wildcard that httpd's Include expands.
+    /// Reports whether `path` contains a shell wildcard that httpd's Include expands.
     static func hasWildcard(_ path: String) -> Bool {
         path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" })
     }
@@ -71,7 +71,7 @@ enum ApacheConfigurationFile {
         return .success(paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
-    /// The entries of a directory except "." and "..", sorted by byte value.
+    /// Lists the entries of a directory except "." and "..", sorted by byte value.
     static func entries(of directory: String) -> Result<[String], Failure> {
         guard let stream = opendir(directory) else { return .failure(Failure(path: directory, code: errno)) }
         defer { closedir(stream) }
@@ -93,7 +93,7 @@ enum ApacheConfigurationFile {
         return base + "/" + path
     }
 
-    /// The directory part of a path ("/etc/apache2" for "/etc/apache2/apache2.conf").
+    /// Returns the directory part of a path ("/etc/apache2" for "/etc/apache2/apache2.conf").
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }

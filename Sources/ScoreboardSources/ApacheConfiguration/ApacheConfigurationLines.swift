@@ -8,12 +8,14 @@ struct ApacheConfigurationLine: Sendable, Equatable {
 }
 
 extension ApacheConfigurationLine {
-    /// Splits file contents into logical lines the way httpd's `ap_cfg_getline` does: a line whose
-    /// last character is a backslash continues on the next line, with the backslash removed.
-    /// The backslash must be the very last character, so "\\ " does not continue. A trailing
-    /// carriage return is dropped first, so CRLF files work. Comment lines and blank lines are
-    /// kept here; the walker skips them, because a comment ending in a backslash also swallows
-    /// the next line in httpd.
+    /// Splits file contents into logical lines the way httpd's `ap_cfg_getline` does. A line
+    /// whose last character is a backslash continues on the next line, with the backslash
+    /// removed. The backslash must be the very last character, so a backslash followed by a
+    /// space does not continue the line. A trailing carriage return is dropped first, so CRLF
+    /// files work.
+    ///
+    /// Comment lines and blank lines are kept, and the walker skips them. A comment that ends
+    /// in a backslash therefore swallows the next line, as in httpd.
     static func split(_ bytes: [UInt8]) -> [ApacheConfigurationLine] {
         var lines: [ApacheConfigurationLine] = []
         var pending: [UInt8] = []

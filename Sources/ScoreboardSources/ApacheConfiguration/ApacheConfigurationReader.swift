@@ -5,10 +5,11 @@ import Glibc
 /// scoreboard and PID files are.
 ///
 /// The reader parses the files itself instead of running `apache2ctl -t -D DUMP_RUN_CFG`, so it
-/// needs only read access and never starts httpd. It reads the files as they are now, which is
-/// what httpd runs with only if nobody changed them after httpd last started or reloaded.
+/// needs only read access and never starts httpd. It reads the files as they are now, so the
+/// values match the running httpd only if the files did not change since it last started or
+/// reloaded.
 public struct ApacheConfigurationReader: Sendable {
-    /// Where the shell variables used as `${NAME}` in the configuration come from.
+    /// Source of the shell variables used as `${NAME}` in the configuration.
     public enum EnvironmentFile: Sendable, Equatable {
         /// `envvars` in the directory of the main configuration file, if it exists (Debian).
         case besideMainConfiguration
@@ -25,7 +26,7 @@ public struct ApacheConfigurationReader: Sendable {
 
     public var environmentFile: EnvironmentFile
 
-    /// Variables httpd's environment holds beyond the environment file, for example read from
+    /// Variables in httpd's environment beyond the environment file, for example read from
     /// `/proc/<httpd pid>/environ`. They take precedence over the file.
     public var extraVariables: [String: String]
 

@@ -1,5 +1,5 @@
-/// What Apache's configuration files say about capacity and about where httpd keeps its
-/// runtime files, each value with its provenance.
+/// Capacity and runtime-file settings read from Apache's configuration files, each value with
+/// its provenance.
 ///
 /// Capacity (MaxRequestWorkers, ThreadsPerChild) is not in the scoreboard, so it must come from
 /// here. When a value is unknown, publish it as unknown: ServerLimit × ThreadLimit sizes the
@@ -31,7 +31,7 @@ public struct ApacheConfigurationSnapshot: Sendable {
     /// `ExtendedStatus` directive, httpd 2.4 turns it on when mod_status is loaded.
     public var extendedStatus: ApacheSetting<Bool>
 
-    /// Where `LoadModule status_module` was found; nil when mod_status is not loaded.
+    /// Location of the `LoadModule status_module` line; nil when mod_status is not loaded.
     public var statusModule: ApacheConfigurationLocation?
 
     /// Names of loaded modules (`status_module`, …), compiled-in ones included, sorted.

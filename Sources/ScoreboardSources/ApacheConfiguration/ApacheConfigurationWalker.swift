@@ -15,8 +15,8 @@ struct ApacheDirectiveOccurrence: Sendable, Equatable {
 /// Sections are evaluated as httpd does at parse time, in file order. `<IfModule>` is true when
 /// a `LoadModule` for the module appeared earlier or the module is compiled in; only the loaded
 /// MPM's `<IfModule mpm_…>` blocks apply. `<IfDefine>` is true or false only for names set by
-/// `Define` or listed in the known command-line defines; otherwise the section is skipped and a
-/// warning says so. `<IfVersion>`, `<IfDirective>` and `<IfSection>` are skipped with a warning.
+/// `Define` or listed in the known command-line defines. Otherwise the section is skipped, with
+/// a warning. `<IfVersion>`, `<IfDirective>` and `<IfSection>` are skipped with a warning.
 /// `<If>`, `<ElseIf>`, `<Else>` and `<Macro>` bodies are skipped, because they do not apply
 /// server-wide at startup. Every other section (`<VirtualHost>`, `<Directory>`, …) is read
 /// through, so an Include inside it is followed.
@@ -38,7 +38,7 @@ struct ApacheConfigurationWalker {
     let options: Options
     var serverRoot: String
     var variables: [String: String]
-    /// Why a variable that envvars sets could not be evaluated, by variable name.
+    /// Reason that a variable set in envvars could not be evaluated, by variable name.
     var variableProblems: [String: String]
     var configuredDefines: Set<String> = []
     /// Loaded module name → where its LoadModule is; compiled-in modules have no location.

@@ -1,8 +1,8 @@
 /// Splits directive arguments into words the way httpd's `ap_getword_conf` does.
 ///
 /// Words are separated by whitespace. A word that starts with a double or single quote runs to
-/// the matching quote and may contain whitespace; inside it, a backslash before that quote or
-/// before another backslash escapes it. Outside quotes, backslashes are kept as written.
+/// the matching quote and may contain whitespace. Inside quotes, a backslash escapes that quote
+/// character or another backslash. Outside quotes, backslashes are kept as written.
 enum ApacheConfigurationWords {
     static func split(_ text: String) -> [String] {
         var words: [String] = []

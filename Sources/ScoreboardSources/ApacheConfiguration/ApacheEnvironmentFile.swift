@@ -12,7 +12,7 @@ struct ApacheEnvironmentFile: Sendable, Equatable {
     /// Variable name → why its value could not be determined.
     var unknownVariables: [String: String] = [:]
 
-    /// Parses `text`, starting from `seed` (variables the caller already knows).
+    /// Parses `text`, starting from `seed`: variables the caller already has values for.
     init(text: String, path: String, seed: [String: String]) {
         variables = seed
         var blockDepth = 0

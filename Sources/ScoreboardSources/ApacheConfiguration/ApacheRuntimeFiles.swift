@@ -58,8 +58,8 @@ struct ApacheRuntimeFiles {
         }
     }
 
-    /// An absolute path from a one-argument directive, or unknown when it uses an undefined
-    /// variable.
+    /// Resolves the path argument of a directive to an absolute path. The result is unknown when
+    /// the argument uses an undefined variable.
     private static func path(
         from directive: ApacheDirectiveOccurrence, runtimeDirectory: String, variableProblems: [String: String]
     ) -> ApacheSetting<String> {
@@ -67,8 +67,8 @@ struct ApacheRuntimeFiles {
             return .unknown("\(directive.name) at \(directive.location) has no path")
         }
         if let name = directive.undefinedVariables.first {
-            let why = variableProblems[name] ?? "no Define directive or environment file sets it"
-            return .unknown("\(directive.name) \(written) at \(directive.location) uses undefined variable \(name): \(why)")
+            let cause = variableProblems[name] ?? "no Define directive or environment file sets it"
+            return .unknown("\(directive.name) \(written) at \(directive.location) uses undefined variable \(name): \(cause)")
         }
         return ApacheSetting(
             value: ApacheConfigurationFile.resolve(written, against: runtimeDirectory),

@@ -12,16 +12,16 @@ public struct ApacheConfigurationLocation: Sendable, Equatable, CustomStringConv
     public var description: String { "\(file):\(line)" }
 }
 
-/// Where a setting's value comes from.
+/// Origin of a setting's value.
 public enum ApacheSettingSource: Sendable, Equatable, CustomStringConvertible {
     /// A directive at this location sets it.
     case configured(ApacheConfigurationLocation)
     /// No directive sets it, so httpd uses its compiled-in default for this MPM.
     case apacheDefault(ApacheMPM)
-    /// No directive sets it, so httpd uses a default that does not depend on the MPM; the
-    /// string says which.
+    /// No directive sets it, so httpd uses a default that does not depend on the MPM. The
+    /// string describes that default.
     case serverDefault(String)
-    /// The MPM fixes the value, whatever the configuration says (prefork: one thread).
+    /// The MPM fixes the value, whatever the configuration sets (prefork: one thread).
     case fixedByMPM(ApacheMPM)
     /// The value cannot be learned from the configuration, for this reason.
     case unknown(reason: String)
@@ -45,7 +45,7 @@ public struct ApacheSetting<Value: Sendable & Equatable>: Sendable, Equatable, C
 
     public var source: ApacheSettingSource
 
-    /// How httpd changes the written value at startup, when it does (for example
+    /// Change httpd makes to the written value at startup, if any (for example
     /// "decreased from 1000 to 400 because ServerLimit 16 × ThreadsPerChild 25 = 400").
     public var adjustment: String?
 
@@ -60,8 +60,8 @@ public struct ApacheSetting<Value: Sendable & Equatable>: Sendable, Equatable, C
     }
 
     public var description: String {
-        let shown = value.map { "\($0)" } ?? "none"
-        if let adjustment { return "\(shown) (\(source); \(adjustment))" }
-        return "\(shown) (\(source))"
+        let valueText = value.map { "\($0)" } ?? "none"
+        if let adjustment { return "\(valueText) (\(source); \(adjustment))" }
+        return "\(valueText) (\(source))"
     }
 }

@@ -22,15 +22,15 @@ extension ProcessReader {
         return children.sorted()
     }
 
-    /// Tells whether `pid` still names the process that started at `startTimeTicks`
+    /// Reports whether `pid` still names the process that started at `startTimeTicks`
     /// (`/proc/<pid>/stat` field 22). A zombie (state Z) or dead (X) process counts as gone,
-    /// because it no longer runs; a reused PID counts as gone, because its start time differs.
+    /// because it no longer runs. A reused PID counts as gone, because its start time differs.
     public mutating func isAlive(pid: Int32, startTimeTicks: UInt64) -> Bool {
         guard let stat = readStat(pid: pid) else { return false }
         return stat.startTimeTicks == startTimeTicks && stat.state != "Z" && stat.state != "X"
     }
 
-    /// The same check for a stored identity.
+    /// Checks a stored identity the same way.
     public mutating func isAlive(_ identity: ProcessIdentity) -> Bool {
         isAlive(pid: identity.pid, startTimeTicks: identity.startTimeTicks)
     }

@@ -4,11 +4,12 @@ import Glibc
 /// its children, mod_wsgi daemon processes).
 ///
 /// Each process is read through a descriptor of its `/proc/<pid>` directory, so all files come
-/// from the same process even if the PID is reused during the read: the kernel then fails
-/// `openat` with ESRCH instead of returning the new process's files.
+/// from the same process even if the PID is reused during the read. Once that process is gone,
+/// the kernel fails `openat` on the descriptor with ESRCH instead of opening the new process's
+/// files.
 ///
-/// The reader keeps one reusable buffer, so it is a value type with `mutating` reads; keep one
-/// per sampling thread, or put it in a `Mutex`.
+/// The reader keeps one reusable buffer, so it is a value type with `mutating` reads. Keep one
+/// reader per sampling thread, or put it in a `Mutex`.
 public struct ProcessReader: Sendable {
     /// `sysconf(_SC_CLK_TCK)`: the unit of `utime`, `stime` and `starttime`.
     public let clockTicksPerSecond: Int
@@ -16,7 +17,7 @@ public struct ProcessReader: Sendable {
     /// `btime` from `/proc/stat`, read once: boot time in seconds since the Unix epoch.
     public let bootTimeSecondsSinceEpoch: UInt64?
 
-    /// Where procfs is mounted.
+    /// Mount point of procfs.
     let procRoot: String
     var buffer = ProcFileBuffer()
 

@@ -1,4 +1,4 @@
-/// What `/proc` reported for one process at one moment.
+/// Values `/proc` reported for one process at one moment.
 ///
 /// Counters are cumulative since the process started; turn two samples into rates with
 /// `ProcessRates`. A value the kernel did not report, or this collector may not read, is nil.
