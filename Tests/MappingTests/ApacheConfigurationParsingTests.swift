@@ -59,6 +59,8 @@ import Testing
                 case "$1" in
                   x) G=inside ;;
                 esac
+                if [ -n "$X" ]; then H=inside; fi
+                I=after
 
                 """,
             path: "envvars", seed: [:])
@@ -70,5 +72,7 @@ import Testing
         #expect(environment.unknownVariables["E"]?.contains("envvars:4") == true)
         #expect(environment.variables["F"] == nil)
         #expect(environment.variables["G"] == nil)
+        #expect(environment.variables["H"] == nil)
+        #expect(environment.variables["I"] == "after")
     }
 }

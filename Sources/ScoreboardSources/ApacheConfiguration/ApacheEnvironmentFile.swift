@@ -22,7 +22,12 @@ struct ApacheEnvironmentFile: Sendable, Equatable {
             if line.isEmpty || line.hasPrefix("#") { continue }
 
             let firstWord = line.prefix(while: { !$0.isWhitespace && $0 != ";" })
-            if firstWord == "if" || firstWord == "case" { blockDepth += 1; continue }
+            if firstWord == "if" || firstWord == "case" {
+                // A one-line block ("if …; then …; fi") opens and closes on the same line.
+                let lastWord = line.split(whereSeparator: { $0.isWhitespace || $0 == ";" }).last
+                if lastWord != "fi" && lastWord != "esac" { blockDepth += 1 }
+                continue
+            }
             if firstWord == "fi" || firstWord == "esac" { blockDepth = max(0, blockDepth - 1); continue }
             if blockDepth > 0 { continue }
 
