@@ -71,6 +71,29 @@ import Testing
         #expect(command == "sleep")
     }
 
+    @Test func commandWithParenthesesFromRealProcess() throws {
+        // The kernel sets comm from the executable's file name, so a copy of sleep named with
+        // spaces and parentheses puts them into /proc/<pid>/stat.
+        let directory = NSTemporaryDirectory() + "proc-comm-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let executable = directory + "/x) y (z"
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: executable)
+
+        let child = try ProcTestChild(executable, ["5"])
+        defer { child.killAndReap() }
+
+        var reader = ProcessReader()
+        var latest = try sample(child.pid, reader: &reader)
+        for _ in 0..<200 where latest.command != "x) y (z" {
+            procTestSleep(seconds: 0.01)
+            latest = try sample(child.pid, reader: &reader)
+        }
+        #expect(latest.command == "x) y (z")
+        #expect(latest.parentPID == getpid())
+        #expect(latest.threads == 1)
+    }
+
     @Test func countsChildDescriptorsExactly() throws {
         let extra: [Int32] = [7, 9]
         let child = try ProcTestChild("/bin/sleep", ["5"], extraDescriptors: extra)

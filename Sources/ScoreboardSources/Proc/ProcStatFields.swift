@@ -71,27 +71,36 @@ public struct ProcStatFields: Sendable, Equatable {
 
         let command = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
 
-        // Fields after the command, split on spaces: index 0 is field 3 (state).
-        var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(Field.startTimeTicks)
-        for field in bytes[(close + 1)...].split(whereSeparator: ProcNumber.isWhitespace) {
-            fields.append(field)
-            if fields.count > Field.startTimeTicks - Field.firstAfterCommand { break }
-        }
-
-        func field(_ number: Int) -> ArraySlice<UInt8>? {
-            let index = number - Field.firstAfterCommand
-            return index < fields.count ? fields[index] : nil
+        // Fields after the command, in order: the first word is field 3 (state). The words are
+        // scanned in place, so parsing allocates nothing beyond the command string.
+        var state: ArraySlice<UInt8>?
+        var parentPID: ArraySlice<UInt8>?
+        var userTicks: ArraySlice<UInt8>?
+        var systemTicks: ArraySlice<UInt8>?
+        var threads: ArraySlice<UInt8>?
+        var startTicks: ArraySlice<UInt8>?
+        var number = Field.firstAfterCommand
+        var words = ProcWords(bytes[(close + 1)...])
+        while number <= Field.startTimeTicks, let word = words.next() {
+            switch number {
+            case Field.state: state = word
+            case Field.parentPID: parentPID = word
+            case Field.userCPUTicks: userTicks = word
+            case Field.systemCPUTicks: systemTicks = word
+            case Field.threads: threads = word
+            case Field.startTimeTicks: startTicks = word
+            default: break
+            }
+            number += 1
         }
 
         guard
-            let stateField = field(Field.state), stateField.count == 1,
-            let stateByte = stateField.first,
-            let parentPID = field(Field.parentPID).flatMap(ProcNumber.parseSigned).flatMap({ Int32(exactly: $0) }),
-            let userTicks = field(Field.userCPUTicks).flatMap(ProcNumber.parseUnsigned),
-            let systemTicks = field(Field.systemCPUTicks).flatMap(ProcNumber.parseUnsigned),
-            let threads = field(Field.threads).flatMap(ProcNumber.parseSigned),
-            let startTicks = field(Field.startTimeTicks).flatMap(ProcNumber.parseUnsigned)
+            let state, state.count == 1, let stateByte = state.first,
+            let parentPID = parentPID.flatMap(ProcNumber.parseSigned).flatMap({ Int32(exactly: $0) }),
+            let userTicks = userTicks.flatMap(ProcNumber.parseUnsigned),
+            let systemTicks = systemTicks.flatMap(ProcNumber.parseUnsigned),
+            let threads = threads.flatMap(ProcNumber.parseSigned).flatMap({ Int(exactly: $0) }),
+            let startTicks = startTicks.flatMap(ProcNumber.parseUnsigned)
         else { return nil }
 
         self.init(
@@ -101,7 +110,7 @@ public struct ProcStatFields: Sendable, Equatable {
             parentPID: parentPID,
             userCPUTicks: userTicks,
             systemCPUTicks: systemTicks,
-            threads: Int(threads),
+            threads: threads,
             startTimeTicks: startTicks
         )
     }

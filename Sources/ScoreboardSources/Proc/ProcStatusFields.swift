@@ -38,15 +38,14 @@ public struct ProcStatusFields: Sendable, Equatable {
     /// field nil; no input traps.
     public init(_ bytes: ArraySlice<UInt8>) {
         self.init()
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+        var lines = ProcLines(bytes)
+        while let line = lines.next() {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let key = line[line.startIndex..<colon]
 
-            // The value is the first whitespace-separated word; VmRSS adds a " kB" unit.
-            let rest = line[(colon + 1)...]
-            guard let word = rest.split(whereSeparator: ProcNumber.isWhitespace).first,
-                  let number = ProcNumber.parseUnsigned(word)
-            else { continue }
+            // The value is the first word after the colon; VmRSS adds a " kB" unit.
+            var words = ProcWords(line[(colon + 1)...])
+            guard let word = words.next(), let number = ProcNumber.parseUnsigned(word) else { continue }
 
             if key.elementsEqual(Key.residentSize) {
                 let (bytes, overflow) = number.multipliedReportingOverflow(by: Self.bytesPerKibibyte)

@@ -76,10 +76,11 @@ extension ProcessReader {
 
         let key = Array("btime".utf8)
         let result = buffer.withContents(of: "stat", in: directory) { bytes -> UInt64? in
-            for line in bytes.split(separator: UInt8(ascii: "\n")) {
-                let words = line.split(whereSeparator: ProcNumber.isWhitespace)
-                if words.count == 2, words[0].elementsEqual(key) {
-                    return ProcNumber.parseUnsigned(words[1])
+            var lines = ProcLines(bytes)
+            while let line = lines.next() {
+                var words = ProcWords(line)
+                if let name = words.next(), name.elementsEqual(key), let value = words.next() {
+                    return ProcNumber.parseUnsigned(value)
                 }
             }
             return nil
