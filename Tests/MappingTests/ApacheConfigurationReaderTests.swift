@@ -278,6 +278,37 @@ import Testing
         #expect(reason.message.contains("Is a directory"))
     }
 
+    /// A file that even root may not read: procfs checks the 0200 mode of this sysctl without
+    /// CAP_DAC_OVERRIDE, so open(O_RDONLY) fails with EACCES. The tests only try to read it.
+    static let unreadableFile = "/proc/sys/vm/drop_caches"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: unreadableFile)))
+    func unreadableMainFileIsPermissionDenied() throws {
+        let reader = ApacheConfigurationReader(mainConfigurationFile: Self.unreadableFile, environmentFile: .none)
+        guard case .unavailable(let reason) = reader.read() else {
+            Issue.record("expected unavailable")
+            return
+        }
+        #expect(reason.kind == .permissionDenied)
+        #expect(reason.errno == EACCES)
+        #expect(reason.message.hasPrefix("cannot read /proc/sys/vm/drop_caches: Permission denied"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: unreadableFile)))
+    func unreadableIncludeMakesCapacityUnknown() throws {
+        let tree = try ApacheConfigurationTree([
+            "httpd.conf": "LoadModule mpm_event_module x.so\nInclude \(Self.unreadableFile)\n",
+        ])
+        defer { tree.remove() }
+        let result = try snapshot(of: tree)
+
+        #expect(result.mpm.value == .event)
+        #expect(result.capacity == nil)
+        #expect(result.maxRequestWorkers.source.description.contains("cannot read /proc/sys/vm/drop_caches: Permission denied"))
+        #expect(result.pidFile.value == nil)
+        #expect(result.extendedStatus.value == nil)
+    }
+
     @Test func missingRequiredIncludeMakesCapacityUnknown() throws {
         let tree = try ApacheConfigurationTree([
             "httpd.conf": "LoadModule mpm_event_module x.so\nInclude gone.conf\nMaxRequestWorkers 100\n",
