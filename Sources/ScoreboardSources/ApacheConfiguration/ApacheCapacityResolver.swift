@@ -72,7 +72,7 @@ struct ApacheCapacityResolver {
             return ApacheSetting(value: mpm, source: .serverDefault("compiled into httpd"))
         default:
             let names = loaded.map(\.moduleName).joined(separator: " and ")
-            return .unknown("\(names) are both loaded, and httpd refuses to start with more than one MPM")
+            return .unknown("\(names) are both loaded, and httpd fails to start with more than one MPM")
         }
     }
 }

@@ -109,7 +109,7 @@ struct ApacheConfigurationWalker {
         }
 
         for section in sections.reversed() {
-            warnings.append("<\(section.name)> opened at \(section.location) is not closed in that file; httpd refuses such a file")
+            warnings.append("<\(section.name)> opened at \(section.location) is not closed in that file, which httpd rejects as a syntax error")
         }
     }
 
@@ -258,7 +258,7 @@ struct ApacheConfigurationWalker {
                 unreadIncludes.append("\(directive.name) \(pattern) at \(location): \(failure.message)")
             case .success(let matches) where matches.isEmpty:
                 if !optional {
-                    unreadIncludes.append("Include \(path) at \(location) matches no file; httpd refuses to start with it")
+                    unreadIncludes.append("Include \(path) at \(location) matches no file, so httpd fails to start with this configuration")
                 }
             case .success(let matches):
                 for match in matches { includePath(match, from: location, depth: depth + 1) }
@@ -268,7 +268,7 @@ struct ApacheConfigurationWalker {
 
         if !ApacheConfigurationFile.exists(path) {
             if !optional {
-                unreadIncludes.append("Include \(path) at \(location) names a missing file; httpd refuses to start with it")
+                unreadIncludes.append("Include \(path) at \(location) names a missing file, so httpd fails to start with this configuration")
             }
             return
         }
