@@ -206,13 +206,15 @@ private struct ResolvedValues {
         for key in ["threadsperchild", "threadlimit"] {
             if let directive = directives[key] {
                 warnings.append(
-                    "\(directive.name) at \(directive.location) is not a prefork directive; httpd rejects it as an invalid command")
+                    "\(directive.name) at \(directive.location) is not a prefork directive, "
+                        + "so httpd rejects it as an invalid command")
             }
         }
 
         maxRequestWorkers = setting("maxrequestworkers", default: defaults.maxRequestWorkers)
         if let servers = serverLimit.value, let workers = maxRequestWorkers.value, workers > servers {
-            Self.adjust(&maxRequestWorkers, name: "MaxRequestWorkers", to: servers, because: "ServerLimit is \(servers)",
+            Self.adjust(
+                &maxRequestWorkers, name: "MaxRequestWorkers", to: servers, because: "ServerLimit is \(servers)",
                 warnings: &warnings)
         } else if serverLimit.value == nil {
             maxRequestWorkers = unknownDependingOn("ServerLimit")
@@ -229,7 +231,8 @@ private struct ResolvedValues {
     private mutating func clampStartServers(processLimit: Int?) {
         Self.clamp(&startServers, name: "StartServers", maximum: Int.max, mpm: mpm, warnings: &warnings)
         if let limit = processLimit, let start = startServers.value, start > limit {
-            Self.adjust(&startServers, name: "StartServers", to: limit, because: "only \(limit) server processes are allowed",
+            Self.adjust(
+                &startServers, name: "StartServers", to: limit, because: "only \(limit) server processes are allowed",
                 warnings: &warnings)
         }
     }

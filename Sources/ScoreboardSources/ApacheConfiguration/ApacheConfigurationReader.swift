@@ -164,6 +164,7 @@ public struct ApacheConfigurationReader: Sendable {
             kind = .systemError
             fix = "check the path of Apache's main configuration file"
         }
-        return SourceUnavailable(kind: kind, message: "\(failure.message); \(fix)", errno: failure.code, object: failure.path)
+        return SourceUnavailable(
+            kind: kind, message: "\(failure.message); \(fix)", errno: failure.code, object: failure.path)
     }
 }

@@ -109,11 +109,15 @@ struct ApacheConfigurationWalker {
         }
 
         for section in sections.reversed() {
-            warnings.append("<\(section.name)> opened at \(section.location) is not closed in that file, which httpd rejects as a syntax error")
+            warnings.append(
+                "<\(section.name)> opened at \(section.location) is not closed in that file, "
+                    + "which httpd rejects as a syntax error")
         }
     }
 
-    private mutating func closeSection(_ text: String, at location: ApacheConfigurationLocation, sections: inout [OpenSection]) {
+    private mutating func closeSection(
+        _ text: String, at location: ApacheConfigurationLocation, sections: inout [OpenSection]
+    ) {
         let name = text.dropFirst(2).prefix(while: { $0 != ">" && !$0.isWhitespace }).lowercased()
         guard let open = sections.popLast() else {
             warnings.append("</\(name)> at \(location) closes no open section")
@@ -145,7 +149,9 @@ struct ApacheConfigurationWalker {
     }
 
     /// Decides whether the body of a section applies.
-    private mutating func evaluateSection(_ name: String, arguments: [String], at location: ApacheConfigurationLocation) -> Bool {
+    private mutating func evaluateSection(
+        _ name: String, arguments: [String], at location: ApacheConfigurationLocation
+    ) -> Bool {
         let argument = arguments.first ?? ""
         let negated = argument.hasPrefix("!")
         let subject = negated ? String(argument.dropFirst()) : argument
@@ -168,7 +174,8 @@ struct ApacheConfigurationWalker {
             return ApacheConfigurationFile.exists(path) != negated
 
         case "ifversion", "ifdirective", "ifsection":
-            warnings.append("skipped <\(name) \(arguments.joined(separator: " "))> at \(location): this reader cannot evaluate it")
+            let condition = arguments.joined(separator: " ")
+            warnings.append("skipped <\(name) \(condition)> at \(location): this reader cannot evaluate it")
             return false
 
         case "if", "elseif", "else", "macro":
@@ -210,7 +217,8 @@ struct ApacheConfigurationWalker {
         case "loadmodule":
             guard let module = arguments.first else { return }
             if loadedModules[module] != nil {
-                warnings.append("LoadModule \(module) at \(location) loads a module that is already loaded; httpd skips it")
+                warnings.append(
+                    "LoadModule \(module) at \(location) loads a module that is already loaded, so httpd skips it")
             } else {
                 loadedModules[module] = location
             }
@@ -233,7 +241,8 @@ struct ApacheConfigurationWalker {
             variables[name] = nil
 
         case "use":
-            warnings.append("Use \(arguments.first ?? "") at \(location) expands a macro, which this reader does not do")
+            let macro = arguments.first ?? ""
+            warnings.append("Use \(macro) at \(location) expands a macro, which this reader does not do")
 
         case "maxclients":
             directives["maxrequestworkers"] = directive
@@ -258,7 +267,8 @@ struct ApacheConfigurationWalker {
                 unreadIncludes.append("\(directive.name) \(pattern) at \(location): \(failure.message)")
             case .success(let matches) where matches.isEmpty:
                 if !optional {
-                    unreadIncludes.append("Include \(path) at \(location) matches no file, so httpd fails to start with this configuration")
+                    unreadIncludes.append(
+                        "Include \(path) at \(location) matches no file, so httpd fails to start with this configuration")
                 }
             case .success(let matches):
                 for match in matches { includePath(match, from: location, depth: depth + 1) }
@@ -268,7 +278,8 @@ struct ApacheConfigurationWalker {
 
         if !ApacheConfigurationFile.exists(path) {
             if !optional {
-                unreadIncludes.append("Include \(path) at \(location) names a missing file, so httpd fails to start with this configuration")
+                unreadIncludes.append(
+                    "Include \(path) at \(location) names a missing file, so httpd fails to start with this configuration")
             }
             return
         }

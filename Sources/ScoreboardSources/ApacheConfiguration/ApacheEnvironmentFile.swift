@@ -110,7 +110,8 @@ struct ApacheEnvironmentFile: Sendable, Equatable {
             name = rest[rest.index(after: rest.startIndex)..<close]
             rest = rest[rest.index(after: close)...]
             guard isVariableName(name) else {
-                return .failure(UnsupportedShell(description: "the parameter expansion ${\(name)}, which needs a shell"))
+                let problem = "the parameter expansion ${\(name)}, which needs a shell"
+                return .failure(UnsupportedShell(description: problem))
             }
         } else if rest.first == "(" {
             return .failure(UnsupportedShell(description: "command substitution, which needs a shell"))

@@ -18,25 +18,30 @@ struct ApacheRuntimeFiles {
 
         // httpd 2.4 resolves relative PidFile and ScoreboardFile against DefaultRuntimeDir
         // (ap_runtime_dir_relative), which itself is relative to ServerRoot.
-        var runtimeDirectory = ApacheConfigurationFile.resolve(Self.defaultRelativeRuntimeDirectory, against: walker.serverRoot)
+        let serverRoot = walker.serverRoot
+        var runtimeDirectory = ApacheConfigurationFile.resolve(Self.defaultRelativeRuntimeDirectory, against: serverRoot)
         if let directive = walker.directives["defaultruntimedir"], let path = directive.arguments.first,
            directive.undefinedVariables.isEmpty {
-            runtimeDirectory = ApacheConfigurationFile.resolve(path, against: walker.serverRoot)
+            runtimeDirectory = ApacheConfigurationFile.resolve(path, against: serverRoot)
         }
 
         scoreboardFile = ApacheSetting(
-            value: nil, source: .serverDefault("not configured, so httpd keeps the scoreboard in anonymous shared memory"))
+            value: nil,
+            source: .serverDefault("not configured, so httpd keeps the scoreboard in anonymous shared memory"))
         pidFile = ApacheSetting(value: compiledInPidFile, source: .serverDefault("httpd's compiled-in default"))
-        extendedStatus = ApacheSetting(value: false, source: .serverDefault("not configured and mod_status is not loaded"))
+        extendedStatus = ApacheSetting(
+            value: false, source: .serverDefault("not configured and mod_status is not loaded"))
 
         if let directive = walker.directives["scoreboardfile"] {
-            scoreboardFile = Self.path(from: directive, runtimeDirectory: runtimeDirectory, variableProblems: walker.variableProblems)
+            scoreboardFile = Self.path(
+                from: directive, runtimeDirectory: runtimeDirectory, variableProblems: walker.variableProblems)
         } else if let unreadReason {
             scoreboardFile = .unknown(unreadReason)
         }
 
         if let directive = walker.directives["pidfile"] {
-            pidFile = Self.path(from: directive, runtimeDirectory: runtimeDirectory, variableProblems: walker.variableProblems)
+            pidFile = Self.path(
+                from: directive, runtimeDirectory: runtimeDirectory, variableProblems: walker.variableProblems)
         } else if let unreadReason {
             pidFile = .unknown(unreadReason)
         }
@@ -46,7 +51,8 @@ struct ApacheRuntimeFiles {
             case "on": extendedStatus = ApacheSetting(value: true, source: .configured(directive.location))
             case "off": extendedStatus = ApacheSetting(value: false, source: .configured(directive.location))
             default:
-                let reason = "ExtendedStatus at \(directive.location) must be On or Off, not '\(directive.arguments.joined(separator: " "))'"
+                let written = directive.arguments.joined(separator: " ")
+                let reason = "ExtendedStatus at \(directive.location) must be On or Off, not '\(written)'"
                 warnings.append(reason)
                 extendedStatus = .unknown(reason)
             }
@@ -54,7 +60,8 @@ struct ApacheRuntimeFiles {
             extendedStatus = .unknown(unreadReason)
         } else if walker.loadedModules["status_module"] != nil {
             extendedStatus = ApacheSetting(
-                value: true, source: .serverDefault("not configured, and httpd 2.4 turns it on because mod_status is loaded"))
+                value: true,
+                source: .serverDefault("not configured, and httpd 2.4 turns it on because mod_status is loaded"))
         }
     }
 
@@ -68,7 +75,8 @@ struct ApacheRuntimeFiles {
         }
         if let name = directive.undefinedVariables.first {
             let cause = variableProblems[name] ?? "no Define directive or environment file sets it"
-            return .unknown("\(directive.name) \(written) at \(directive.location) uses undefined variable \(name): \(cause)")
+            return .unknown(
+                "\(directive.name) \(written) at \(directive.location) uses undefined variable \(name): \(cause)")
         }
         return ApacheSetting(
             value: ApacheConfigurationFile.resolve(written, against: runtimeDirectory),
