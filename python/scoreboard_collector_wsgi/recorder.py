@@ -33,11 +33,25 @@ _C = layout.COUNTER_INDEX
 _STATUS_COUNTER = {
     1: _C["status_1xx"], 2: _C["status_2xx"], 3: _C["status_3xx"], 4: _C["status_4xx"], 5: _C["status_5xx"],
 }
+_STATUS_5XX = _C["status_5xx"]
+_STATUS_OTHER = _C["status_other"]
+_REQUESTS = _C["requests"]
+_EXCEPTIONS = _C["exceptions"]
+_MALFORMED_TIMESTAMPS = _C["malformed_timestamps"]
+_REQUESTS_WITHOUT_THREAD_RECORD = _C["requests_without_thread_record"]
+_BYTES_IN = _C["bytes_in"]
+_BYTES_OUT = _C["bytes_out"]
+_APPLICATION_US_SUM = _C["application_us_sum"]
+_APPLICATION_COUNT = _C["application_count"]
+_TOTAL_US_SUM = _C["total_us_sum"]
+_TOTAL_COUNT = _C["total_count"]
+# (sum, count, negative) counter indices of the server, queue and daemon phases, in that order.
 _PHASES = (
     (_C["server_us_sum"], _C["server_count"], _C["negative_server"]),
     (_C["queue_us_sum"], _C["queue_count"], _C["negative_queue"]),
     (_C["daemon_us_sum"], _C["daemon_count"], _C["negative_daemon"]),
 )
+_QUEUE_PHASE = 1
 _HISTOGRAM_OFFSETS = (
     layout.PROCESS_RECORD_OFFSET + layout.APPLICATION_HISTOGRAM_OFFSET,
     layout.PROCESS_RECORD_OFFSET + layout.QUEUE_HISTOGRAM_OFFSET,
@@ -323,58 +337,66 @@ class Recorder:
         stamps = token.stamps
         phases = pre_application_phases(mode, stamps)
         status_counter = _status_counter(status)
-
+        application_bucket = bucket_index(application_us)
         now_monotonic = time.monotonic()
+        now_us = time.time_ns() // 1000
+
         with self._lock:
             counters = self.counters
-            counters[_C["requests"]] += 1
+            counters[_REQUESTS] += 1
             counters[status_counter] += 1
             if exception_raised:
-                counters[_C["exceptions"]] += 1
-            counters[_C["malformed_timestamps"]] += stamps.malformed
-            counters[_C["bytes_in"]] = (counters[_C["bytes_in"]] + token.bytes_in) & _MAX_U64
-            counters[_C["bytes_out"]] = (counters[_C["bytes_out"]] + bytes_out) & _MAX_U64
-            counters[_C["application_us_sum"]] += application_us
-            counters[_C["application_count"]] += 1
+                counters[_EXCEPTIONS] += 1
+            if stamps.malformed:
+                counters[_MALFORMED_TIMESTAMPS] += stamps.malformed
+            counters[_BYTES_IN] = (counters[_BYTES_IN] + token.bytes_in) & _MAX_U64
+            counters[_BYTES_OUT] = (counters[_BYTES_OUT] + bytes_out) & _MAX_U64
+            counters[_APPLICATION_US_SUM] += application_us
+            counters[_APPLICATION_COUNT] += 1
             if token.lease.index is None:
-                counters[_C["requests_without_thread_record"]] += 1
+                counters[_REQUESTS_WITHOUT_THREAD_RECORD] += 1
 
+            # Outside mod_wsgi no phase applies, and the total is the application time alone.
             total_us = application_us
             total_known = True
             queue_us = None
-            for (sum_index, count_index, negative_index), phase_us in zip(_PHASES, phases):
+            for phase, phase_us in enumerate(phases):
                 if phase_us is None:
-                    total_known = total_known and mode == layout.MODE_NONE
+                    if mode != layout.MODE_NONE:
+                        total_known = False
                     continue
+                sum_index, count_index, negative_index = _PHASES[phase]
                 if phase_us < 0:
                     counters[negative_index] += 1
                     phase_us = 0
                 counters[sum_index] += phase_us
                 counters[count_index] += 1
                 total_us += phase_us
-                if sum_index == _C["queue_us_sum"]:
+                if phase == _QUEUE_PHASE:
                     queue_us = phase_us
 
             histograms = self.histograms
-            updates = []
-            bucket = bucket_index(application_us)
-            histograms[_APPLICATION][bucket] += 1
-            updates.append((_HISTOGRAM_OFFSETS[_APPLICATION] + bucket * 8, histograms[_APPLICATION][bucket]))
+            application_counts = histograms[_APPLICATION]
+            application_counts[application_bucket] += 1
+            updates = [(_HISTOGRAM_OFFSETS[_APPLICATION] + application_bucket * 8, application_counts[application_bucket])]
             if queue_us is not None:
                 bucket = bucket_index(queue_us)
-                histograms[_QUEUE][bucket] += 1
-                updates.append((_HISTOGRAM_OFFSETS[_QUEUE] + bucket * 8, histograms[_QUEUE][bucket]))
+                queue_counts = histograms[_QUEUE]
+                queue_counts[bucket] += 1
+                updates.append((_HISTOGRAM_OFFSETS[_QUEUE] + bucket * 8, queue_counts[bucket]))
             if total_known:
-                counters[_C["total_us_sum"]] += total_us
-                counters[_C["total_count"]] += 1
+                counters[_TOTAL_US_SUM] += total_us
+                counters[_TOTAL_COUNT] += 1
                 bucket = bucket_index(total_us)
-                histograms[_TOTAL][bucket] += 1
-                updates.append((_HISTOGRAM_OFFSETS[_TOTAL] + bucket * 8, histograms[_TOTAL][bucket]))
+                total_counts = histograms[_TOTAL]
+                total_counts[bucket] += 1
+                updates.append((_HISTOGRAM_OFFSETS[_TOTAL] + bucket * 8, total_counts[bucket]))
 
-            self._release_ended_threads()
+            if self._pending_releases:
+                self._release_ended_threads()
             segment = self._ensure_segment(now_monotonic)
             if segment is not None:
-                segment.write_process_update(counters, time.time_ns() // 1000, updates)
+                segment.write_process_update(counters, now_us, updates)
 
         lease = token.lease
         lease.requests += 1
@@ -392,13 +414,13 @@ class Recorder:
 def _status_counter(status):
     if status is None:
         # mod_wsgi answers 500 when the application never called start_response.
-        return _C["status_5xx"]
-    code = status[:3] if isinstance(status, str) else ""
+        return _STATUS_5XX
+    code = status[:3] if type(status) is str else ""
     if len(code) == 3 and code.isdigit() and code.isascii():
         status_class = int(code) // 100
         if 1 <= status_class <= 5:
             return _STATUS_COUNTER[status_class]
-    return _C["status_other"]
+    return _STATUS_OTHER
 
 
 def _after_fork_in_child():

@@ -29,25 +29,24 @@ def parse_stamp(value, now_us):
     """
     if value is None:
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.isdigit() or not text.isascii():
+    value_type = type(value)
+    if value_type is str:
+        try:
+            stamp = int(value)
+        except ValueError:
             return MALFORMED
-        stamp = int(text)
-    elif isinstance(value, bool):
-        return MALFORMED
-    elif isinstance(value, int):
-        stamp = value
-    elif isinstance(value, float):
-        if not math.isfinite(value):
+    elif value_type is float:
+        if value != value or value in (math.inf, -math.inf):
             return MALFORMED
         stamp = int(round(value * 1_000_000))
+    elif value_type is int:
+        stamp = value
     else:
         return MALFORMED
 
     if stamp == 0:
         return None
-    if stamp < 0 or abs(stamp - now_us) > PLAUSIBLE_DISTANCE_US:
+    if stamp < 0 or not -PLAUSIBLE_DISTANCE_US < stamp - now_us < PLAUSIBLE_DISTANCE_US:
         return MALFORMED
     return stamp
 
@@ -67,27 +66,27 @@ class RequestStamps:
 
 def read_stamps(environ, now_us):
     """Read the mod_wsgi stamps from a WSGI environ; `malformed` counts rejected values."""
-    stamps = RequestStamps()
-    application_value = environ.get(APPLICATION_START_KEY)
+    get = environ.get
+    application_value = get(APPLICATION_START_KEY)
     if application_value is None:
-        application_value = environ.get(SCRIPT_START_KEY)
+        application_value = get(SCRIPT_START_KEY)
 
-    values = (
-        environ.get(REQUEST_START_KEY),
-        environ.get(QUEUE_START_KEY),
-        environ.get(DAEMON_START_KEY),
-        application_value,
+    stamps = RequestStamps(
+        parse_stamp(get(REQUEST_START_KEY), now_us),
+        parse_stamp(get(QUEUE_START_KEY), now_us),
+        parse_stamp(get(DAEMON_START_KEY), now_us),
+        parse_stamp(application_value, now_us),
     )
-    parsed = []
-    for value in values:
-        stamp = parse_stamp(value, now_us)
-        if stamp == MALFORMED:
-            stamps.malformed += 1
-            stamp = None
-        parsed.append(stamp)
-
-    stamps.request_start, stamps.queue_start, stamps.daemon_start, stamps.application_start = parsed
+    if MALFORMED in (stamps.request_start, stamps.queue_start, stamps.daemon_start, stamps.application_start):
+        _clear_malformed(stamps)
     return stamps
+
+
+def _clear_malformed(stamps):
+    for name in ("request_start", "queue_start", "daemon_start", "application_start"):
+        if getattr(stamps, name) == MALFORMED:
+            setattr(stamps, name, None)
+            stamps.malformed += 1
 
 
 def _difference(later, earlier):
