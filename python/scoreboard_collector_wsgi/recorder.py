@@ -302,6 +302,10 @@ class Recorder:
 
         token = RequestToken(started_ns, stamps, lease, bytes_in)
         segment = self.segment
+        if segment is None:
+            # First request, re-creation after a deletion, or a retry after a failed creation.
+            with self._lock:
+                segment = self._ensure_segment(time.monotonic())
         if lease.index is None or segment is None:
             return token
 
