@@ -6,6 +6,7 @@ All integers are little-endian.
 """
 
 import struct
+import sys
 
 MAGIC = b"SCBWSGI\x00"
 VERSION = 1
@@ -109,6 +110,9 @@ THREAD_BUSY = 2
 SEGMENT_SUFFIX = ".wsb"
 TEMPORARY_SUFFIX = ".wsb.tmp"
 
+# The writer stores seq through a native memoryview (see segment.py), so the host must match the
+# file's byte order.
+assert sys.byteorder == "little", "the WSGI scoreboard writer needs a little-endian CPU"
 assert HEADER.size == 80
 assert PROCESS_RECORD_SIZE == 10360
 assert THREAD_RECORD_OFFSET == 10488

@@ -223,7 +223,10 @@ class Recorder:
         )
         try:
             remove_stale_segments(self.directory, self.pid)
-            segment = Segment(self.directory, identity, self.thread_record_count, time.time_ns() // 1000)
+            segment = Segment(
+                self.directory, identity, self.thread_record_count, time.time_ns() // 1000,
+                self.counters, self.histograms,
+            )
         except OSError as error:
             errors.log_once(
                 "create:%s" % self.directory,
@@ -236,8 +239,6 @@ class Recorder:
             return None
 
         self._next_file_check = now_monotonic + FILE_CHECK_INTERVAL_SECONDS
-        segment.write_all_histograms(self.histograms)
-        segment.write_process_update(self.counters, 0, ())
         self.segment = segment
         return segment
 

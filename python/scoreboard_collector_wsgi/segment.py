@@ -12,6 +12,7 @@ from . import layout
 from .procstat import process_start_time
 
 FILE_MODE = 0o640
+_PROCESS_SEQ_WORD = (layout.PROCESS_RECORD_OFFSET + layout.SEQ_OFFSET) // 8
 _SEGMENT_NAME = re.compile(r"^(\d+)-(\d+)\.wsb(\.tmp)?$")
 
 
@@ -67,7 +68,12 @@ def remove_stale_segments(directory, own_pid):
 class Segment:
     """A created, mapped segment. Methods write only; callers hold the locks the doc requires."""
 
-    def __init__(self, directory, identity, thread_record_count, created_us):
+    def __init__(self, directory, identity, thread_record_count, created_us, counters, histograms):
+        """Create, fill and publish the segment file.
+
+        The counters and histograms so far are written before the rename, so the file never shows
+        a process record whose seq is still 0.
+        """
         self.path = os.path.join(directory, identity.file_name())
         self.thread_record_count = thread_record_count
         self.process_seq = 0
@@ -86,13 +92,19 @@ class Segment:
             _unlink_quietly(temporary_path)
             raise
         os.close(descriptor)
+        # struct.pack_into zeroes its destination before storing the value, so a reader could see
+        # a transient 0. Inside the odd seq window that is harmless, but seq itself must change in
+        # one store: a memoryview item assignment stores all 8 bytes with one memcpy of a local.
+        self._words = memoryview(self.memory).cast("Q")
 
         try:
             self._write_header(thread_record_count, size)
             self._write_identity(identity, created_us)
+            self.write_all_histograms(histograms)
+            self.write_process_update(counters, 0, ())
             os.rename(temporary_path, self.path)
         except BaseException:
-            self.memory.close()
+            self.close()
             _unlink_quietly(temporary_path)
             raise
 
@@ -142,67 +154,70 @@ class Segment:
         `bucket_updates` is a sequence of (file offset, count). The caller holds the process lock.
         """
         memory = self.memory
-        seq_offset = layout.PROCESS_RECORD_OFFSET
+        words = self._words
         seq = self.process_seq + 1
-        layout.SEQ.pack_into(memory, seq_offset, seq)
+        words[_PROCESS_SEQ_WORD] = seq
         layout.COUNTERS.pack_into(memory, layout.PROCESS_RECORD_OFFSET + layout.COUNTERS_OFFSET, *counters)
         layout.UPDATED_US.pack_into(memory, layout.PROCESS_RECORD_OFFSET + layout.UPDATED_US_OFFSET, updated_us)
         for offset, count in bucket_updates:
             layout.BUCKET.pack_into(memory, offset, count)
         self.process_seq = seq + 1
-        layout.SEQ.pack_into(memory, seq_offset, seq + 1)
+        words[_PROCESS_SEQ_WORD] = seq + 1
 
     def write_all_histograms(self, histograms):
         """Store whole histograms (after re-creation) under the seqlock; caller holds the lock."""
         memory = self.memory
-        seq_offset = layout.PROCESS_RECORD_OFFSET
         seq = self.process_seq + 1
-        layout.SEQ.pack_into(memory, seq_offset, seq)
+        self._words[_PROCESS_SEQ_WORD] = seq
         for index, counts in enumerate(histograms):
             offset = layout.PROCESS_RECORD_OFFSET + layout.HISTOGRAMS_OFFSET + index * layout.HISTOGRAM_BYTES
             layout.HISTOGRAM.pack_into(memory, offset, *counts)
         self.process_seq = seq + 1
-        layout.SEQ.pack_into(memory, seq_offset, seq + 1)
+        self._words[_PROCESS_SEQ_WORD] = seq + 1
 
     def write_thread(self, index, state, wsgi_thread_id, native_thread_id, request_start_us, queue_start_us,
                      daemon_start_us, application_start_us, requests, method, path):
         """Store a whole thread record under its seqlock; only the owning thread calls this."""
         memory = self.memory
         offset = layout.thread_record_offset(index)
+        seq_word = offset // 8
         seq = self.thread_seqs[index] + 1
-        layout.SEQ.pack_into(memory, offset, seq)
+        self._words[seq_word] = seq
         layout.THREAD_BODY.pack_into(
             memory, offset + layout.THREAD_BODY_OFFSET,
             state, wsgi_thread_id, native_thread_id, request_start_us, queue_start_us,
             daemon_start_us, application_start_us, requests, method, path,
         )
         self.thread_seqs[index] = seq + 1
-        layout.SEQ.pack_into(memory, offset, seq + 1)
+        self._words[seq_word] = seq + 1
 
     def write_thread_idle(self, index, requests):
         """Mark a thread record idle after a request; the start stamps stay as the last request's."""
         memory = self.memory
         offset = layout.thread_record_offset(index)
+        seq_word = offset // 8
         seq = self.thread_seqs[index] + 1
-        layout.SEQ.pack_into(memory, offset, seq)
+        self._words[seq_word] = seq
         layout.THREAD_STATE.pack_into(memory, offset + layout.THREAD_STATE_OFFSET, layout.THREAD_IDLE)
         layout.THREAD_REQUESTS.pack_into(memory, offset + layout.THREAD_REQUESTS_OFFSET, requests)
         self.thread_seqs[index] = seq + 1
-        layout.SEQ.pack_into(memory, offset, seq + 1)
+        self._words[seq_word] = seq + 1
 
     def write_thread_unused(self, index):
         """Mark a thread record unused when its thread ends."""
         memory = self.memory
         offset = layout.thread_record_offset(index)
+        seq_word = offset // 8
         seq = self.thread_seqs[index] + 1
-        layout.SEQ.pack_into(memory, offset, seq)
+        self._words[seq_word] = seq
         layout.THREAD_STATE.pack_into(memory, offset + layout.THREAD_STATE_OFFSET, layout.THREAD_UNUSED)
         self.thread_seqs[index] = seq + 1
-        layout.SEQ.pack_into(memory, offset, seq + 1)
+        self._words[seq_word] = seq + 1
 
     def close(self):
         """Unmap the segment; the file stays for the collector."""
         try:
+            self._words.release()
             self.memory.close()
         except (OSError, ValueError, BufferError):
             pass

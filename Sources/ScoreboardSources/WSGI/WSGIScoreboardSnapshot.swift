@@ -31,4 +31,9 @@ public struct WSGISkippedSegment: Sendable, Equatable {
     /// File name inside the directory.
     public var name: String
     public var reason: Reason
+
+    public init(name: String, reason: Reason) {
+        self.name = name
+        self.reason = reason
+    }
 }
