@@ -83,9 +83,13 @@ def process_info_from_mod_wsgi():
     except ImportError:
         return ProcessInfo()
     process_group = str(getattr(mod_wsgi, "process_group", "") or "")
+    mode = layout.MODE_DAEMON if process_group else layout.MODE_EMBEDDED
+    # In embedded mode mod_wsgi 4.9.4 reported a different maximum_processes in each MPM child
+    # (1, 2, 3, 4 under the event MPM), so it is not a configured value there.
+    configured_processes = _non_negative_int(getattr(mod_wsgi, "maximum_processes", 0)) if mode == layout.MODE_DAEMON else 0
     return ProcessInfo(
-        mode=layout.MODE_DAEMON if process_group else layout.MODE_EMBEDDED,
-        configured_processes=_non_negative_int(getattr(mod_wsgi, "maximum_processes", 0)),
+        mode=mode,
+        configured_processes=configured_processes,
         configured_threads=_non_negative_int(getattr(mod_wsgi, "threads_per_process", 0)),
         process_group=process_group,
         application_group=str(getattr(mod_wsgi, "application_group", "") or ""),

@@ -75,3 +75,14 @@ def test_event_without_application_object_is_ignored(fake_mod_wsgi):
     mod_wsgi_events.install()
     payload = publish(fake_mod_wsgi, "request_started", request_id="abc")
     assert "application_object" not in payload
+
+
+def test_embedded_mode_leaves_process_count_unknown(fake_mod_wsgi, segment_directory):
+    fake_mod_wsgi.process_group = ""
+    fake_mod_wsgi.maximum_processes = 3
+    fake_mod_wsgi.threads_per_process = 25
+    assert mod_wsgi_events.install() is True
+    image = read_only_segment(segment_directory)
+    assert image.mode == layout.MODE_EMBEDDED
+    assert image.configured_processes == 0
+    assert (image.configured_threads, image.thread_record_count) == (25, 25)
