@@ -4,7 +4,7 @@ import Testing
 
 /// Runs `body` on the current thread with filesystem uid `nobody` and filesystem gid `group`.
 /// On Linux both are per thread, and moving the uid away from 0 drops CAP_DAC_OVERRIDE and
-/// CAP_DAC_READ_SEARCH, so a root test run sees the checks an unprivileged collector would see.
+/// CAP_DAC_READ_SEARCH, so a test run as root meets the checks an unprivileged collector meets.
 private func withFilesystemIdentity<T>(group: UInt32, _ body: () throws -> T) throws -> T {
     typealias SetFilesystemID = @convention(c) (UInt32) -> Int32
     let libc = dlopen(nil, RTLD_NOW)

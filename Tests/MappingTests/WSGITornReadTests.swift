@@ -18,9 +18,8 @@ import Testing
         var retries = 0
         var skipped = 0
         var distinctValues = Set<UInt64>()
-        // Sample until the reader has had to retry and has seen the writer move many times; the
-        // cap only ends a run on a machine where the two never overlap, which the expectations
-        // below then report.
+        // Sample until the reader has retried and has observed many writer updates. The cap only
+        // ends a run in which the two never overlap, and the expectations below report that.
         while samples < 200_000 && (retries < 100 || distinctValues.count < 1_000) {
             let snapshot = try requireSnapshot(reader.read())
             samples += 1

@@ -1,4 +1,4 @@
-"""Logging of writer failures: each kind of failure is logged once, never raised."""
+"""Logging of writer failures. Callers catch their exceptions and log each kind once here."""
 
 import logging
 import threading
@@ -19,6 +19,6 @@ def log_once(key, message, *arguments, exc_info=False, level=logging.WARNING):
 
 
 def reset_after_fork():
-    """Give a forked child fresh state, so a lock held by another parent thread cannot block it."""
+    """Replace the lock in a forked child, because another parent thread may have held it at the fork."""
     global _logged_lock
     _logged_lock = threading.Lock()

@@ -1,8 +1,8 @@
 """Enabling the writer without changing the application, through mod_wsgi's events.
 
-mod_wsgi (4.4 or newer) calls each subscriber as callback(name, **payload); a dict returned from
-`request_started` is merged into the payload, and mod_wsgi then calls `application_object` from
-it. Subscriptions belong to one sub-interpreter, so install() must run in the process group and
+mod_wsgi (4.4 or newer) calls each subscriber as callback(name, **payload). A dict returned from
+`request_started` is merged into the payload, and mod_wsgi then calls the `application_object`
+of the merged payload. Subscriptions belong to one sub-interpreter, so install() must run in the process group and
 application group of the application (WSGIImportScript process-group=… application-group=…).
 """
 
@@ -20,7 +20,7 @@ def install(**options):
     """Subscribe to mod_wsgi's events and record every request of this interpreter.
 
     `options` (directory, thread_record_count, record_paths, process_info) configure the
-    process-wide recorder. The segment is created at once, so the collector sees the process before
+    process-wide recorder. The segment is created at once, so the collector lists the process before
     its first request. Returns False outside mod_wsgi or when mod_wsgi has no events; never raises.
     """
     global _installed

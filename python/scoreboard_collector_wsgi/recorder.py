@@ -25,7 +25,7 @@ DEFAULT_THREAD_RECORDS = 64
 
 # After a failed segment creation the writer tries again no sooner than this.
 RETRY_INTERVAL_SECONDS = 60.0
-# How often, at most, a request checks that the segment file was not deleted or replaced.
+# Minimum interval between checks that the segment file was not deleted or replaced.
 FILE_CHECK_INTERVAL_SECONDS = 1.0
 _MAX_U64 = (1 << 64) - 1
 
@@ -247,7 +247,7 @@ class Recorder:
         return segment
 
     def start(self):
-        """Create the segment now, so the collector sees this process before its first request."""
+        """Create the segment now, so the collector lists this process before its first request."""
         try:
             with self._lock:
                 self._ensure_segment(time.monotonic())
@@ -422,7 +422,7 @@ class Recorder:
 
 def _status_counter(status):
     if status is None:
-        # mod_wsgi answers 500 when the application never called start_response.
+        # mod_wsgi sends a 500 response when the application never called start_response.
         return _STATUS_5XX
     code = status[:3] if type(status) is str else ""
     if len(code) == 3 and code.isdigit() and code.isascii():

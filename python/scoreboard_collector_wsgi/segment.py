@@ -17,7 +17,7 @@ _SEGMENT_NAME = re.compile(r"^(\d+)-(\d+)\.wsb(\.tmp)?$")
 
 
 class ProcessIdentity:
-    """What the process record says about its writer; fixed for the life of a segment."""
+    """Identity fields of the process record, fixed for the life of a segment."""
 
     __slots__ = ("pid", "start_time_ticks", "mode", "configured_processes", "configured_threads",
                  "process_group", "application_group")

@@ -277,7 +277,8 @@ def test_record_paths_off_leaves_method_and_path_empty(segment_directory):
     recorder = daemon_recorder(segment_directory, record_paths=False)
     run_request(ScoreboardMiddleware(simple_application(), recorder=recorder), {"PATH_INFO": "/private"})
     [thread] = read_only_segment(segment_directory).used_threads()
-    assert thread["method"] == "" and thread["path"] == ""
+    assert thread["method"] == ""
+    assert thread["path"] == ""
 
 
 def test_long_path_is_truncated_to_field(segment_directory):

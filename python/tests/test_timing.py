@@ -52,7 +52,8 @@ def test_daemon_phases():
     assert pre_application_phases(MODE_DAEMON, stamps) == (126, 80, 202)
 
 
-def test_daemon_phase_negative_is_returned_for_caller_to_clamp():
+def test_daemon_phase_negative_unclamped():
+    # The recorder clamps and counts negative phases, so this function returns them as they are.
     stamps = RequestStamps(1_000_000, 1_000_500, 1_000_300, 1_000_400)
     assert pre_application_phases(MODE_DAEMON, stamps) == (500, -200, 100)
 

@@ -128,11 +128,11 @@ typedef struct {
 /* Result of csb_wsgi_open and csb_wsgi_validate_header; each failure has its own code. */
 typedef enum {
     CSB_WSGI_OK = 0,
-    CSB_WSGI_ERROR_OPEN = 1,                 /* open(2) failed; error_number holds errno */
-    CSB_WSGI_ERROR_STAT = 2,                 /* fstat(2) failed; error_number holds errno */
+    CSB_WSGI_ERROR_OPEN = 1,                 /* open(2) failed; errno in error_number */
+    CSB_WSGI_ERROR_STAT = 2,                 /* fstat(2) failed; errno in error_number */
     CSB_WSGI_ERROR_NOT_REGULAR_FILE = 3,
     CSB_WSGI_ERROR_TOO_SMALL = 4,            /* shorter than the header */
-    CSB_WSGI_ERROR_MAP = 5,                  /* mmap(2) failed; error_number holds errno */
+    CSB_WSGI_ERROR_MAP = 5,                  /* mmap(2) failed; errno in error_number */
     CSB_WSGI_ERROR_MAGIC = 6,
     CSB_WSGI_ERROR_VERSION = 7,
     CSB_WSGI_ERROR_HEADER_SIZE = 8,

@@ -53,8 +53,9 @@ public struct WSGIHistogramGeometry: Sendable, Equatable {
         return lowestMicroseconds * pow(ratio, Double(bucket))
     }
 
-    /// µs value that stands for `bucket`: its geometric midpoint; half the lowest bound for the
-    /// underflow bucket; the lower bound for the overflow bucket, which has no upper bound.
+    /// µs value that represents `bucket`: its geometric midpoint. The underflow bucket is
+    /// represented by half the lowest bound. The overflow bucket has no upper bound, so it is
+    /// represented by its lower bound.
     public func representativeValue(ofBucket bucket: Int) -> Double {
         precondition(bucket >= 0 && bucket < bucketCount, "bucket \(bucket) outside 0..<\(bucketCount)")
         if bucket == underflowBucket {

@@ -5,8 +5,8 @@ import Glibc
 /// Process identity from /proc: a pid together with its start time, so a reused pid is not taken
 /// for the process that wrote a segment.
 enum WSGIProcessIdentity {
-    /// Field 22 (starttime, clock ticks after boot) of `/proc/<pid>/stat`; nil when the process
-    /// does not exist or the file cannot be read (a process may vanish at any moment).
+    /// Field 22 (starttime, clock ticks after boot) of `/proc/<pid>/stat`. Returns nil when the
+    /// process does not exist or the file cannot be read, because a process may exit at any moment.
     static func startTime(ofProcess pid: Int32) -> UInt64? {
         let descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {

@@ -1,6 +1,6 @@
 import CScoreboard
 
-/// How the writer's process runs the application (`mode` of the process record).
+/// Hosting mode of the writer's process (`mode` of the process record).
 public enum WSGIProcessMode: String, Sendable, Equatable {
     /// Not under mod_wsgi (another WSGI server); no queue or daemon phase exists.
     case standalone = "standalone"

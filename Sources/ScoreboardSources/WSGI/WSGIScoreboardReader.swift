@@ -9,7 +9,7 @@ import Synchronization
 /// dropped when the file is gone), copies every record under its seqlock and returns an immutable
 /// snapshot. Format: docs/wsgi-scoreboard.md.
 public final class WSGIScoreboardReader: Sendable {
-    /// Directory the writer uses unless told otherwise.
+    /// Default directory of the writer and the reader.
     public static let defaultDirectory = "/run/scoreboard-collector/wsgi"
     /// Segment file suffix; the writer's temporary files end in `.wsb.tmp` and are ignored.
     static let segmentSuffix = ".wsb"
@@ -80,8 +80,8 @@ public final class WSGIScoreboardReader: Sendable {
         return .snapshot(snapshot)
     }
 
-    /// The cached mapping of `name` if it still maps the file at `path`, else a new one; nil (and
-    /// the reason recorded) when the file cannot be used in this sample.
+    /// Returns the cached mapping of `name` if it still maps the file at `path`, else a new one.
+    /// Returns nil when the file cannot be used in this sample, and records the reason.
     private func currentMapping(
         name: String, path: String, cache: inout [String: WSGISegmentMapping],
         snapshot: inout WSGIScoreboardSnapshot, deniedPaths: inout [String]

@@ -76,7 +76,7 @@ final class WSGISegmentMapping {
     }
 }
 
-/// Why `csb_wsgi_open` rejected a file.
+/// Failure of `csb_wsgi_open` on one file: the reader status and errno.
 struct WSGISegmentOpenError: Error {
     var status: csb_wsgi_status
     var errno: Int32
