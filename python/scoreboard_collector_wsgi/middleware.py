@@ -34,10 +34,10 @@ class ScoreboardMiddleware:
         def recording_start_response(status, headers, exc_info=None):
             response.status = status
             if exc_info is None:
-                write = start_response(status, headers)
+                response.server_write = start_response(status, headers)
             else:
-                write = start_response(status, headers, exc_info)
-            return response.counting_write(write)
+                response.server_write = start_response(status, headers, exc_info)
+            return response.write
 
         try:
             response.result = self.application(environ, recording_start_response)
@@ -50,7 +50,7 @@ class ScoreboardMiddleware:
 class _RecordedResponse:
     """The application's response iterable, counting body bytes and finishing the request on close."""
 
-    __slots__ = ("recorder", "token", "result", "status", "bytes_out", "raised")
+    __slots__ = ("recorder", "token", "result", "status", "bytes_out", "raised", "server_write")
 
     def __init__(self, recorder, token):
         self.recorder = recorder
@@ -59,12 +59,12 @@ class _RecordedResponse:
         self.status = None
         self.bytes_out = 0
         self.raised = False
+        self.server_write = None
 
-    def counting_write(self, write):
-        def write_and_count(data):
-            self.bytes_out += len(data)
-            return write(data)
-        return write_and_count
+    def write(self, data):
+        """The `write` callable handed to the application: count, then pass to the server's."""
+        self.bytes_out += len(data)
+        return self.server_write(data)
 
     def __iter__(self):
         try:

@@ -127,13 +127,14 @@ class RequestToken:
 class _ThreadLease:
     """A thread's claim on one thread record; returned to the free list when the thread ends."""
 
-    __slots__ = ("pending_releases", "generation", "index", "requests")
+    __slots__ = ("pending_releases", "generation", "index", "requests", "native_thread_id")
 
     def __init__(self, pending_releases, generation, index):
         self.pending_releases = pending_releases
         self.generation = generation
         self.index = index
         self.requests = 0
+        self.native_thread_id = threading.get_native_id()
 
     def __del__(self):
         # Runs when the owning thread's thread-local storage is dropped, i.e. the thread ended.
@@ -324,7 +325,7 @@ class Recorder:
         if not isinstance(wsgi_thread_id, int) or not 0 <= wsgi_thread_id <= 0xFFFFFFFF:
             wsgi_thread_id = 0
         segment.write_thread(
-            lease.index, layout.THREAD_BUSY, wsgi_thread_id, threading.get_native_id(),
+            lease.index, layout.THREAD_BUSY, wsgi_thread_id, lease.native_thread_id,
             stamps.request_start or 0, stamps.queue_start or 0, stamps.daemon_start or 0,
             stamps.application_start or now_us, lease.requests, method, path,
         )
@@ -420,7 +421,21 @@ class Recorder:
             parent_segment.close()
 
 
+# Counter index by status line; bounded, because applications may use free-form reason phrases.
+_status_counter_cache = {}
+_STATUS_CACHE_LIMIT = 256
+
+
 def _status_counter(status):
+    counter = _status_counter_cache.get(status)
+    if counter is None:
+        counter = _classify_status(status)
+        if len(_status_counter_cache) < _STATUS_CACHE_LIMIT and type(status) is str:
+            _status_counter_cache[status] = counter
+    return counter
+
+
+def _classify_status(status):
     if status is None:
         # mod_wsgi sends a 500 response when the application never called start_response.
         return _STATUS_5XX
