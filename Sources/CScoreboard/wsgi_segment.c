@@ -209,9 +209,13 @@ static void csb_wsgi_pause(uint32_t attempt) {
  * Seqlock read: seq (acquire), copy, acquire fence, seq again. Equal even values mean no write
  * overlapped the copy. Returns 1 on a consistent copy.
  */
-static int csb_wsgi_copy_record(const uint8_t *record, void *out, size_t size, csb_wsgi_copy_stats *stats) {
+static int csb_wsgi_copy_record(const uint8_t *record, void *out, size_t size, uint32_t attempts,
+                                csb_wsgi_copy_stats *stats) {
     const uint64_t *seq = (const uint64_t *)record;
-    for (uint32_t attempt = 0; attempt < CSB_WSGI_COPY_ATTEMPTS; attempt++) {
+    if (attempts == 0) {
+        attempts = 1;
+    }
+    for (uint32_t attempt = 0; attempt < attempts; attempt++) {
         if (attempt > 0) {
             stats->retries++;
             csb_wsgi_pause(attempt);
@@ -232,16 +236,17 @@ static int csb_wsgi_copy_record(const uint8_t *record, void *out, size_t size, c
 }
 
 int csb_wsgi_copy_process(const csb_wsgi_segment *segment, csb_wsgi_process_record *out,
-                          csb_wsgi_copy_stats *stats) {
+                          uint32_t attempts, csb_wsgi_copy_stats *stats) {
     if (segment->base == NULL) {
         return 0;
     }
     const uint8_t *record = segment->base + segment->header.process_record_offset;
-    return csb_wsgi_copy_record(record, out, sizeof *out, stats);
+    return csb_wsgi_copy_record(record, out, sizeof *out, attempts, stats);
 }
 
 uint32_t csb_wsgi_copy_threads(const csb_wsgi_segment *segment, csb_wsgi_thread_record *out,
-                               uint8_t *consistent, uint32_t capacity, csb_wsgi_copy_stats *stats) {
+                               uint8_t *consistent, uint32_t capacity, uint32_t attempts,
+                               csb_wsgi_copy_stats *stats) {
     if (segment->base == NULL) {
         return 0;
     }
@@ -252,7 +257,7 @@ uint32_t csb_wsgi_copy_threads(const csb_wsgi_segment *segment, csb_wsgi_thread_
     for (uint32_t index = 0; index < count; index++) {
         const uint8_t *record = segment->base + segment->header.thread_record_offset +
                                 (size_t)index * segment->header.thread_record_size;
-        consistent[index] = (uint8_t)csb_wsgi_copy_record(record, &out[index], sizeof out[index], stats);
+        consistent[index] = (uint8_t)csb_wsgi_copy_record(record, &out[index], sizeof out[index], attempts, stats);
     }
     return count;
 }

@@ -75,6 +75,7 @@ import Testing
         #expect(snapshot.processes.isEmpty)
         #expect(snapshot.abandonedRecords == 1)
         #expect(snapshot.tornRecords == 0)
+        #expect(snapshot.copyRetries == 0, "a record of a process that is gone gets one attempt")
         #expect(snapshot.skippedSegments == [
             WSGISkippedSegment(name: directory.segmentNames()[0], reason: .abandonedProcessRecord),
         ])

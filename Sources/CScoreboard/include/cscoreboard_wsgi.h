@@ -28,7 +28,8 @@
 #define CSB_WSGI_HISTOGRAM_RATIO 1.04
 /* Upper bound on thread records per segment; a larger count is rejected as implausible. */
 #define CSB_WSGI_MAX_THREAD_RECORDS 65536
-/* Attempts to get a consistent copy of one record before it is reported torn. */
+/* Attempts to get a consistent copy of one record of a live writer before it is reported torn.
+ * A writer that is gone cannot finish a write, so one attempt is enough for its segment. */
 #define CSB_WSGI_COPY_ATTEMPTS 64
 
 /* Segment header, at file offset 0. */
@@ -180,18 +181,20 @@ void csb_wsgi_close(csb_wsgi_segment *segment);
 int csb_wsgi_still_readable(const csb_wsgi_segment *segment);
 
 /*
- * Copy the process record under its seqlock. Returns 1 with *out consistent, 0 when the record
- * stayed torn for CSB_WSGI_COPY_ATTEMPTS attempts (then *out must not be used). Never allocates.
+ * Copy the process record under its seqlock, trying up to `attempts` times (at least once).
+ * Returns 1 with *out consistent, 0 when the record stayed torn (then *out must not be used).
+ * Never allocates.
  */
 int csb_wsgi_copy_process(const csb_wsgi_segment *segment, csb_wsgi_process_record *out,
-                          csb_wsgi_copy_stats *stats);
+                          uint32_t attempts, csb_wsgi_copy_stats *stats);
 
 /*
- * Copy thread records under their seqlocks into out[0 ..< capacity]. Copies
- * min(capacity, thread_record_count) records; consistent[i] is set to 1 for a good copy and 0 for
- * a torn one. Returns the number of records examined. Never allocates.
+ * Copy thread records under their seqlocks into out[0 ..< capacity], each with up to `attempts`
+ * tries. Copies min(capacity, thread_record_count) records and sets consistent[i] to 1 for a good
+ * copy and 0 for a torn one. Returns the number of records examined. Never allocates.
  */
 uint32_t csb_wsgi_copy_threads(const csb_wsgi_segment *segment, csb_wsgi_thread_record *out,
-                               uint8_t *consistent, uint32_t capacity, csb_wsgi_copy_stats *stats);
+                               uint8_t *consistent, uint32_t capacity, uint32_t attempts,
+                               csb_wsgi_copy_stats *stats);
 
 #endif

@@ -124,11 +124,15 @@ public final class WSGIScoreboardReader: Sendable {
     }
 
     private func readSegment(name: String, mapping: WSGISegmentMapping, into snapshot: inout WSGIScoreboardSnapshot) {
-        let copy = mapping.copyRecords()
+        // The writer names its file after its identity; a name that does not parse gets the
+        // benefit of the doubt.
+        let nameIdentity = Self.segmentIdentity(name: name)
+        let writerMayBeLive = nameIdentity.map { Self.isLive(pid: $0.pid, startTime: $0.startTime) } ?? true
+        let copy = mapping.copyRecords(writerMayBeLive: writerMayBeLive)
         snapshot.copyRetries += copy.retries
 
         guard copy.processRecordConsistent else {
-            let isLive = Self.segmentIdentity(name: name).map { Self.isLive(pid: $0.pid, startTime: $0.startTime) } ?? false
+            let isLive = nameIdentity != nil && writerMayBeLive
             let reason: WSGISkippedSegment.Reason = isLive ? .tornProcessRecord : .abandonedProcessRecord
             if isLive {
                 snapshot.tornRecords += 1 + copy.tornThreadRecords

@@ -48,12 +48,14 @@ final class WSGISegmentMapping {
         var retries: Int
     }
 
-    /// Copies the process record and all thread records into this mapping's buffers.
-    func copyRecords() -> Copy {
+    /// Copies the process record and all thread records into this mapping's buffers. A writer
+    /// that is gone cannot finish a write, so its records get a single attempt each.
+    func copyRecords(writerMayBeLive: Bool) -> Copy {
         var stats = csb_wsgi_copy_stats(retries: 0, torn: 0)
-        let processConsistent = csb_wsgi_copy_process(&segment, processRecord, &stats) == 1
+        let attempts = writerMayBeLive ? UInt32(CSB_WSGI_COPY_ATTEMPTS) : 1
+        let processConsistent = csb_wsgi_copy_process(&segment, processRecord, attempts, &stats) == 1
         let tornBeforeThreads = stats.torn
-        _ = csb_wsgi_copy_threads(&segment, threadRecords, threadConsistent, UInt32(threadRecordCount), &stats)
+        _ = csb_wsgi_copy_threads(&segment, threadRecords, threadConsistent, UInt32(threadRecordCount), attempts, &stats)
         return Copy(
             processRecordConsistent: processConsistent,
             tornThreadRecords: Int(stats.torn - tornBeforeThreads),
