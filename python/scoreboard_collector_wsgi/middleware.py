@@ -39,6 +39,8 @@ class ScoreboardMiddleware:
                 response.server_write = start_response(status, headers, exc_info)
             return response.write
 
+        # NOTE: wrapping the response hides a wsgi.file_wrapper from the server, so mod_wsgi's
+        # sendfile shortcut no longer applies; the body is still sent, through iteration.
         try:
             response.result = self.application(environ, recording_start_response)
         except BaseException:
@@ -62,7 +64,7 @@ class _RecordedResponse:
         self.server_write = None
 
     def write(self, data):
-        """The `write` callable handed to the application: count, then pass to the server's."""
+        """Count the bytes, then pass them to the server's `write`; handed to the application."""
         self.bytes_out += len(data)
         return self.server_write(data)
 
