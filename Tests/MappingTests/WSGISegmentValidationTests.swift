@@ -166,6 +166,16 @@ import Testing
         #expect(process.applicationHistogram.quantile(0.5) == nil)
     }
 
+    @Test(arguments: [(UInt32(0), WSGIProcessMode.standalone), (1, .embedded), (2, .daemon), (7, .unknown)])
+    func modeValueMapped(value: UInt32, expected: WSGIProcessMode) throws {
+        let directory = try WSGITestDirectory()
+        defer { directory.remove() }
+        let modeOffset = Int(CSB_WSGI_HEADER_SIZE) + 12
+        try Data(Self.patched(Self.validSegmentBytes(), offset: modeOffset, value)).write(to: URL(fileURLWithPath: directory.file("4194000-5.wsb")))
+        let process = try #require(try requireSnapshot(WSGIScoreboardReader(directory: directory.path).read()).processes.first)
+        #expect(process.mode == expected)
+    }
+
     @Test func replacedFileIsReopened() throws {
         let directory = try WSGITestDirectory()
         defer { directory.remove() }
