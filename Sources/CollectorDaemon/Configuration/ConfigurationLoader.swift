@@ -96,6 +96,13 @@ public struct ConfigurationChange: Sendable, Equatable, CustomStringConvertible 
     /// Whether the new value is in effect now; `false` means it waits for a restart.
     public let appliesOnReload: Bool
 
+    public init(option: String, oldValue: String?, newValue: String?, appliesOnReload: Bool) {
+        self.option = option
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.appliesOnReload = appliesOnReload
+    }
+
     public var description: String {
         let change = "\(option) \(oldValue ?? "unset") -> \(newValue ?? "unset")"
         return appliesOnReload ? change : "\(change) (takes effect after a restart)"

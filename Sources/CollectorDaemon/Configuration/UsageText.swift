@@ -40,7 +40,7 @@ public enum UsageText {
         text += """
 
             Signals: SIGHUP reloads the configuration file, SIGTERM stops the daemon.
-            Exit status: \(ExitStatus.success) success, \(ExitStatus.failure) runtime failure, \
+            Exit status: \(ExitStatus.success) success, \(ExitStatus.failure) runtime failure,
             \(ExitStatus.usage) invalid command line or configuration.
 
             """
