@@ -117,7 +117,8 @@ public final class Logger: Sendable {
 
         var text = message()
         if suppressedRepeats > 0 {
-            text += " (repeated \(suppressedRepeats) times since last logged)"
+            let times = suppressedRepeats == 1 ? "time" : "times"
+            text += " (repeated \(suppressedRepeats) \(times) since last logged)"
         }
         let source = SourceLocation(file: file, line: line, function: function)
         write(level: level, message: text, fields: fields, suppressedRepeats: suppressedRepeats, source: source)
