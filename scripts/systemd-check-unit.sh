@@ -11,13 +11,17 @@
 # verify also checks that Documentation=man:scoreboard-collector(8) resolves, so MANPATH
 # points at a temporary tree holding docs/scoreboard-collector.8.
 #
-# Prints "exposure: <score>" on success. Exit status 0 when both checks pass, 1 otherwise,
-# 77 when systemd-analyze is not installed.
+# Then the same checks run once per drop-in in systemd/drop-ins/, installed next to the
+# unit as scoreboard-collector.service.d/, with a threshold of 2.0: the drop-ins grant more
+# capabilities, so they score worse.
+#
+# Prints "exposure: <score>" and one "exposure with <drop-in>: <score>" per drop-in on
+# success. Exit status 0 when every check passes, 1 otherwise, 77 when systemd-analyze is
+# not installed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=${1:-/usr/local/bin}
-threshold=15
 
 command -v systemd-analyze >/dev/null || { echo "skipped: systemd-analyze not found; install systemd" >&2; exit 77; }
 if [ ! -x "$bindir/scoreboard-collector" ]; then
@@ -45,22 +49,34 @@ sed "s|@BINDIR@|$bindir|g" "$root/systemd/scoreboard-collector.service" >"$unit"
 mkdir -p "$work/man/man8"
 cp "$root/docs/scoreboard-collector.8" "$work/man/man8/"
 
-security=$(systemd-analyze --offline=yes --threshold=$threshold security "$unit" 2>&1) || {
-    echo "$security" | grep -E '✗|Overall' >&2
-    echo "systemd-analyze security: exposure above the threshold of ${threshold%?}.${threshold: -1}" >&2
-    exit 1
-}
-score=$(echo "$security" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+# check_unit THRESHOLD LABEL: runs both checks on $unit and prints "exposure<LABEL>: <score>".
+check_unit() {
+    local threshold=$1 label=$2 security verify score
+    security=$(systemd-analyze --offline=yes --threshold="$threshold" security "$unit" 2>&1) || {
+        echo "$security" | grep -E '✗|Overall' >&2
+        echo "systemd-analyze security$label: exposure above the threshold of $threshold tenths" >&2
+        exit 1
+    }
+    score=$(echo "$security" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 
-verify=$(MANPATH="$work/man" systemd-analyze verify "$unit" 2>&1) || {
-    echo "$verify" >&2
-    echo "systemd-analyze verify failed" >&2
-    exit 1
+    verify=$(MANPATH="$work/man" systemd-analyze verify "$unit" 2>&1) || {
+        echo "$verify" >&2
+        echo "systemd-analyze verify$label failed" >&2
+        exit 1
+    }
+    if [ -n "$verify" ]; then
+        echo "$verify" >&2
+        echo "systemd-analyze verify$label printed warnings" >&2
+        exit 1
+    fi
+    echo "exposure$label: $score"
 }
-if [ -n "$verify" ]; then
-    echo "$verify" >&2
-    echo "systemd-analyze verify printed warnings" >&2
-    exit 1
-fi
 
-echo "exposure: $score"
+check_unit 15 ""
+
+mkdir "$work/scoreboard-collector.service.d"
+for dropin in "$root"/systemd/drop-ins/*.conf; do
+    rm -f "$work/scoreboard-collector.service.d/"*
+    cp "$dropin" "$work/scoreboard-collector.service.d/"
+    check_unit 20 " with $(basename "$dropin")"
+done

@@ -45,9 +45,24 @@ private enum UnitFiles {
         let result = try runProcess("/bin/bash", [packageRoot + "/scripts/systemd-check-unit.sh", UnitFiles.productsDirectory])
         #expect(result.status == 0, "check failed: \(result.standardError)")
 
-        let score = result.standardOutput.split(separator: " ").last.flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        let exposure = try #require(score, "no exposure score in '\(result.standardOutput)'")
-        #expect(exposure <= 1.5)
+        // Lines read "exposure: 1.5" and "exposure with <drop-in>: 1.8".
+        var scores: [String: Double] = [:]
+        for line in result.standardOutput.split(separator: "\n") {
+            guard let colon = line.lastIndex(of: ":"), let score = Double(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+                Issue.record("unexpected line '\(line)'")
+                continue
+            }
+            scores[String(line[..<colon])] = score
+        }
+        let unitScore = try #require(scores["exposure"], "no exposure score in '\(result.standardOutput)'")
+        #expect(unitScore <= 1.5)
+
+        let dropIns = try FileManager.default.contentsOfDirectory(atPath: UnitFiles.systemdDirectory + "/drop-ins")
+        #expect(dropIns.sorted() == ["anonymous-mapping.conf", "maps-discovery.conf", "sysv-segment.conf"])
+        for dropIn in dropIns {
+            let score = try #require(scores["exposure with \(dropIn)"], "no score for \(dropIn)")
+            #expect(score <= 2.0, "\(dropIn)")
+        }
     }
 
     @Test func unitKeepsTheScoreboardReadable() throws {
