@@ -94,7 +94,7 @@ public enum ConfigurationFile {
     }
 
     /// Splits on `\n` bytes and drops a trailing `\r`, so files written on Windows read the
-    /// same; splitting on `Character` would not, because `\r\n` is one Character.
+    /// same. Splitting on `Character` would not split `\r\n`, because it is one Character.
     static func lines(of text: String) -> [Substring] {
         var result: [Substring] = []
         var lineStart = text.startIndex

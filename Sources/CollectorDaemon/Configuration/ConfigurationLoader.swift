@@ -22,8 +22,8 @@ public enum ConfigurationLoader {
     /// Reads the configuration again for SIGHUP, with the command-line flags still winning.
     ///
     /// On success the returned options carry the new value of every option that applies on
-    /// reload and the current value of every other one, so the caller can swap them in
-    /// whole; `changes` lists every difference, including the ones that wait for a restart.
+    /// reload and the current value of every other one, so the caller can swap them in whole.
+    /// `changes` lists every difference, including the ones that wait for a restart.
     /// On error the caller keeps `current` and logs the message.
     public static func reload(_ arguments: CommandLineArguments, current: CollectorOptions) -> ReloadOutcome {
         let requested: CollectorOptions

@@ -5,7 +5,7 @@ public struct InvalidOptionValue: Error, Sendable, Equatable {
     /// The rejected text.
     public var value: String
 
-    /// What is wrong and what to write instead, such as `give a number from 0.1 to 60`.
+    /// Explanation of the problem and the fix, such as `give a number from 0.1 to 60`.
     public var reason: String
 
     public init(value: String, reason: String) {
@@ -70,8 +70,8 @@ public struct OptionDefinition: Sendable {
         try parseInto(&options, value)
     }
 
-    /// The setting's value in `options`, written so that `apply` accepts it again;
-    /// `nil` for an unset optional setting.
+    /// Returns the setting's value in `options`, written so that `apply` accepts it again,
+    /// or `nil` for an unset optional setting.
     public func value(in options: CollectorOptions) -> String? {
         format(options)
     }

@@ -1,6 +1,6 @@
 import Glibc
 
-/// What the process does after its command line and configuration were read.
+/// Next step of the process once its command line and configuration were read.
 public enum StartupAction: Sendable, Equatable {
     /// Run the daemon. Keep `arguments` for `ConfigurationLoader.reload` on SIGHUP.
     case run(options: CollectorOptions, arguments: CommandLineArguments)

@@ -52,7 +52,7 @@ public enum UsageText {
         "\(CollectorVersion.programName) \(CollectorVersion.string)\n"
     }
 
-    /// One option: the flag indented by 2, the help wrapped from `helpColumn`.
+    /// Formats one option: the flag indented by 2, the help wrapped from `helpColumn`.
     static func entry(flag: String, help: String) -> String {
         let indent = String(repeating: " ", count: helpColumn)
         let helpLines = wrap(help, width: lineWidth - helpColumn)

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Where a `Logger` writes, chosen once when it is created.
+/// Destination of a `Logger`'s entries, chosen once when the logger is created.
 public enum LogDestination: Sendable, Equatable {
     /// journald's native protocol through `sd_journal_sendv`, with every field.
     case journal
@@ -36,8 +36,8 @@ public enum LogDestination: Sendable, Equatable {
         }
     }
 
-    /// Whether `JOURNAL_STREAM=<device>:<inode>` matches `descriptor`, which systemd sets for
-    /// a service whose stdout or stderr it connected to the journal.
+    /// Checks whether `JOURNAL_STREAM=<device>:<inode>` names `descriptor`. systemd sets the
+    /// variable for a service whose stdout or stderr it connected to the journal.
     public static func descriptorIsJournalStream(_ descriptor: Int32) -> Bool {
         guard let variable = getenv("JOURNAL_STREAM") else {
             return false

@@ -17,7 +17,7 @@ import Synchronization
 /// `warning: cannot attach to the scoreboard errno=13 scoreboard_path=/dev/shm/x`, or
 /// `<4>cannot attach …` when stderr is a journal stream.
 public final class Logger: Sendable {
-    /// Where entries go; see `LogDestination.resolve(target:descriptor:)`.
+    /// Destination of the entries, which `LogDestination.resolve(target:descriptor:)` chose at creation.
     public let destination: LogDestination
 
     /// Value of `SYSLOG_IDENTIFIER`.

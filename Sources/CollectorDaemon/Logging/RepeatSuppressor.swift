@@ -1,7 +1,7 @@
 /// Rate limiting of recurring log entries: an entry with a given key is written at most
 /// once per interval, and the next one written reports how many were left out.
 struct RepeatSuppressor {
-    /// What to do with one entry.
+    /// Outcome for one entry.
     enum Decision: Equatable {
         /// Write it; `suppressedRepeats` entries with its key were left out since the last one.
         case write(suppressedRepeats: Int)
