@@ -3,10 +3,10 @@
 #
 # Usage: systemd-journal-roundtrip.sh COMMAND [ARG]...
 #
-# Inside a private mount namespace (unshare -m), tmpfs is mounted over /run/systemd,
-# /run/log and /var/log/journal, systemd-journald is started there, COMMAND runs with its
-# stdout and stderr saved, and then every journal entry is printed on stdout as JSON, one
-# per line (journalctl -o json), except kernel messages. COMMAND's stdout and stderr follow on this script's stderr,
+# Inside a private mount namespace (unshare -m), the script mounts tmpfs over /run/systemd,
+# /run/log and /var/log/journal and starts systemd-journald there. It runs COMMAND with its
+# stdout and stderr saved. Then it prints every journal entry except kernel messages on
+# stdout as JSON, one per line (journalctl -o json). COMMAND's stdout and stderr follow on this script's stderr,
 # between "--- command stdout ---" / "--- command stderr ---" markers. Nothing reaches the
 # host's journal and the host's /run/systemd is left untouched, because the mounts exist
 # only in the namespace.
@@ -76,7 +76,7 @@ exec unshare -m --propagation private bash -euo pipefail -c '
     status=0
     "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
 
-    # journald writes entries asynchronously; --sync asks it to flush them to the file.
+    # journald writes entries asynchronously; --sync makes it flush them to the file.
     journalctl --sync 2>/dev/null || true
     journalctl --no-pager -o json _TRANSPORT=journal _TRANSPORT=stdout _TRANSPORT=syslog
 

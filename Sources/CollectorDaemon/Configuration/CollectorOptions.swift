@@ -23,7 +23,7 @@ public struct CollectorOptions: Sendable, Equatable {
     /// Lowest priority that is logged.
     public var logLevel: LogLevel = .info
 
-    /// Where log entries go: the journal's native protocol, stderr, or chosen at start.
+    /// Destination of log entries: the journal's native protocol, stderr, or chosen at start.
     public var logTarget: LogTarget = .automatic
 
     /// Minimum time between two entries with the same rate-limit key, in seconds.

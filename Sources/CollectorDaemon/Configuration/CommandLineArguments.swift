@@ -4,7 +4,7 @@
 /// The flags are kept as text, in the order given, because every reload re-reads the file
 /// and applies them again on top of it, so a flag keeps winning over the file.
 public struct CommandLineArguments: Sendable, Equatable {
-    /// What the invocation asks for.
+    /// Action the invocation requests.
     public enum Action: Sendable, Equatable {
         /// Run the daemon (no action flag).
         case run
@@ -72,7 +72,7 @@ extension CommandLineArguments {
     /// takes no separate value but accepts `--redact-requests=false`. `--help` and
     /// `--version` end parsing where they appear. Throws on an unknown flag, a missing or
     /// invalid value, a flag given twice, a positional argument, or `--once` together with
-    /// `--check-config`; the message names the argument and the fix.
+    /// `--check-config`. The message names the argument and the fix.
     public static func parse(_ arguments: [String]) throws(ConfigurationError) -> CommandLineArguments {
         var result = CommandLineArguments()
         var seenFlags: Set<String> = []
@@ -148,7 +148,7 @@ extension CommandLineArguments {
         return (String(body[..<equals]), String(body[body.index(after: equals)...]))
     }
 
-    /// Returns the inline value, or consumes the next argument; an argument that starts
+    /// Returns the inline value, or consumes the next argument. An argument that starts
     /// with `--` is taken as the next flag, so the value counts as missing.
     private static func takeValue(
         _ inlineValue: String?, flag: String, valueName: String, arguments: [String], index: inout Int

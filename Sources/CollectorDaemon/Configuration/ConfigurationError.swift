@@ -1,8 +1,8 @@
-/// A rejected command line or configuration file; the daemon prints `message` on stderr and
-/// exits with `ExitStatus.usage`, or keeps its current settings when it happens on reload.
+/// A rejected command line or configuration file. At start the daemon prints `message` on
+/// stderr and exits with `ExitStatus.usage`; on reload it logs it and keeps its settings.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What is wrong, where (`PATH:LINE:` for the file, the flag for the command line) and
-    /// what to write instead.
+    /// Description of the problem, its place (`PATH:LINE:` for the file, the flag for the
+    /// command line) and the fix.
     public let message: String
 
     public init(_ message: String) {
