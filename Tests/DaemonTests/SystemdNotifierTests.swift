@@ -127,3 +127,76 @@ extension ProcessEnvironmentTests {
         }
     }
 }
+
+extension ProcessEnvironmentTests {
+    @Suite struct ReloadProcedureTests {
+        @Test func reloadNotifiesLogsAndApplies() throws {
+            let directory = try TemporaryDirectory("reload-procedure")
+            defer { directory.remove() }
+            let path = try directory.write("collector.conf", "interval = 1\n")
+            let arguments = try CommandLineArguments.parse(["--config", path])
+            let current = try ConfigurationLoader.load(arguments)
+            try directory.write("collector.conf", "interval = 2\nlog_level = notice\nlisten = 127.0.0.1:9200\n")
+
+            let listener = try NotificationListener()
+            defer { listener.close() }
+            let pipe = try CapturePipe()
+            let logger = Logger(level: .info, target: .stderr, descriptor: pipe.writeEnd)
+
+            let options = withEnvironment("NOTIFY_SOCKET", listener.path) {
+                ReloadProcedure.run(
+                    arguments: arguments, current: current, logger: logger, notifier: SystemdNotifier(),
+                    readyStatus: "sampling every 2 s"
+                )
+            }
+
+            #expect(options.intervalSeconds == 2)
+            #expect(options.logLevel == .notice)
+            #expect(options.listen == current.listen)
+            #expect(logger.level == .notice)
+
+            let reloading = try #require(listener.receive())
+            #expect(reloading.hasPrefix("RELOADING=1\nMONOTONIC_USEC="))
+            #expect(reloading.hasSuffix("\nSTATUS=reloading \(path)"))
+            #expect(listener.receive() == "READY=1\nSTATUS=sampling every 2 s")
+
+            // The interval line is at info level, below the reloaded level of notice.
+            #expect(
+                pipe.finish() == """
+                    notice: configuration reloaded, 3 settings changed changed_settings=3 config_path=\(path)
+                    notice: setting listen 127.0.0.1:9118 -> 127.0.0.1:9200 (takes effect after a restart) new_value=127.0.0.1:9200 old_value=127.0.0.1:9118 setting=listen
+
+                    """
+            )
+        }
+
+        @Test func failedReloadKeepsOptionsAndStillReportsReady() throws {
+            let directory = try TemporaryDirectory("reload-procedure-bad")
+            defer { directory.remove() }
+            let path = try directory.write("collector.conf", "interval = 1\n")
+            let arguments = try CommandLineArguments.parse(["--config", path])
+            let current = try ConfigurationLoader.load(arguments)
+            try directory.write("collector.conf", "interval = 0\n")
+
+            let listener = try NotificationListener()
+            defer { listener.close() }
+            let pipe = try CapturePipe()
+            let logger = Logger(level: .info, target: .stderr, descriptor: pipe.writeEnd)
+
+            let options = withEnvironment("NOTIFY_SOCKET", listener.path) {
+                ReloadProcedure.run(
+                    arguments: arguments, current: current, logger: logger, notifier: SystemdNotifier(),
+                    readyStatus: "sampling every 1 s"
+                )
+            }
+
+            #expect(options == current)
+            #expect(listener.receive()?.hasPrefix("RELOADING=1\n") == true)
+            #expect(listener.receive() == "READY=1\nSTATUS=sampling every 1 s")
+            #expect(
+                pipe.finish()
+                    == "error: configuration reload failed, keeping the current settings: \(path):1: invalid interval '0': give a number from 0.1 to 60 config_path=\(path)\n"
+            )
+        }
+    }
+}
