@@ -26,7 +26,7 @@ private func optionsFrom(_ arguments: [String]) throws -> CollectorOptions {
     return options
 }
 
-/// The message of the error `parse` throws, or nil when it accepts the arguments.
+/// Returns the message of the error `parse` throws, or nil when it accepts the arguments.
 private func parseError(_ arguments: [String]) -> String? {
     do {
         _ = try CommandLineArguments.parse(arguments)

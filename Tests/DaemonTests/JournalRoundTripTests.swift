@@ -35,8 +35,8 @@ private enum JournalRoundTrip {
         var entries: [[String: String]] = []
         for line in result.standardOutput.split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
-            // journalctl writes a field that is not valid text as an array of bytes; the probe
-            // sends none, so keeping only string values loses nothing here.
+            // journalctl writes a field that is not valid text as an array of bytes. The probe
+            // sends no such field, so keeping only string values loses nothing here.
             guard let fields = object as? [String: Any] else { continue }
             let strings = fields.compactMapValues { $0 as? String }
             if strings["PROBE_RUN"] == runID {

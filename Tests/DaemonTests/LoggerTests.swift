@@ -10,7 +10,7 @@ import Testing
 
 extension ProcessEnvironmentTests {
     @Suite struct LoggerTests {
-        /// A logger writing plain lines to `pipe`, on a hand-stepped clock.
+        /// Creates a logger that writes plain lines to `pipe` and runs on a hand-stepped clock.
         private func makeLogger(_ pipe: CapturePipe, level: LogLevel = .debug, clock: ManualClock = ManualClock()) -> Logger {
             Logger(
                 level: level, target: .stderr, repeatIntervalSeconds: 60, descriptor: pipe.writeEnd,

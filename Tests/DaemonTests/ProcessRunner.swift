@@ -33,7 +33,7 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     )
 }
 
-/// The first executable among `candidates`, or nil.
+/// Returns the first executable among `candidates`, or nil.
 func findExecutable(_ candidates: [String]) -> String? {
     candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

@@ -11,7 +11,7 @@ private struct NotificationListener {
     let descriptor: Int32
 
     init() throws {
-        // sockaddr_un holds at most 107 path bytes, so keep the path short.
+        // sockaddr_un has room for 107 path bytes, so the path stays short.
         directory = try TemporaryDirectory("notify")
         path = directory.path + "/n.sock"
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -36,7 +36,7 @@ private struct NotificationListener {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// The next datagram as text, or nil when none arrives.
+    /// Receives the next datagram as text; nil when none arrives within the timeout.
     func receive() -> String? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -44,7 +44,7 @@ private struct NotificationListener {
         return String(decoding: buffer[0..<count], as: UTF8.self)
     }
 
-    /// Whether a datagram is waiting, without blocking.
+    /// Checks without blocking whether a datagram is waiting.
     func hasPending() -> Bool {
         var byte: UInt8 = 0
         return recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT) | Int32(MSG_PEEK)) >= 0

@@ -16,7 +16,7 @@ private enum UnitFiles {
         getuid() == 0 && sysusers != nil && tmpfiles != nil
     }
 
-    /// Directory of the built products, which holds `scoreboard-collector`.
+    /// Directory of the built products, which contains `scoreboard-collector`.
     static var productsDirectory: String {
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().path
