@@ -24,6 +24,7 @@ public final class Logger: Sendable {
     public let identifier: String
 
     private let descriptor: Int32
+    private let descriptorIsJournalStream: Bool
     private let levelValue: Atomic<Int>
     private let suppressor: Mutex<RepeatSuppressor>
     private let monotonicNow: @Sendable () -> Duration
@@ -47,6 +48,7 @@ public final class Logger: Sendable {
         self.destination = LogDestination.resolve(target: target, descriptor: descriptor)
         self.identifier = identifier
         self.descriptor = descriptor
+        self.descriptorIsJournalStream = LogDestination.descriptorIsJournalStream(descriptor)
         self.levelValue = Atomic(level.rawValue)
         self.suppressor = Mutex(RepeatSuppressor(interval: .seconds(repeatIntervalSeconds)))
         self.monotonicNow = monotonicNow
@@ -165,7 +167,11 @@ public final class Logger: Sendable {
             if entry.send() < 0 {
                 // The socket exists but the send failed (journald restarting, buffer full):
                 // keep the entry on stderr rather than lose it.
-                writeLine(LogLineFormatter.line(level: level, message: message, fields: allFields, levelPrefix: false))
+                writeLine(
+                    LogLineFormatter.line(
+                        level: level, message: message, fields: allFields, levelPrefix: descriptorIsJournalStream
+                    )
+                )
             }
 
         case .standardError(let levelPrefix):
