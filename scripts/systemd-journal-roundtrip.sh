@@ -11,9 +11,9 @@
 # host's journal and the host's /run/systemd is left untouched, because the mounts exist
 # only in the namespace.
 #
-# Needs root (for unshare and mount). Exit status: COMMAND's status, or 77 when the
-# environment cannot run the check (not root, unshare or systemd-journald missing), or 1
-# when journald did not start.
+# Needs root with CAP_SYS_ADMIN (for unshare and mount). Exit status: COMMAND's status, 77
+# when the environment cannot run the check (not root, unshare -m not permitted, or
+# systemd-journald missing), or 1 when journald did not start.
 set -euo pipefail
 
 if [ "$#" -lt 1 ]; then
@@ -31,6 +31,8 @@ JOURNALD=${JOURNALD:-/lib/systemd/systemd-journald}
 command -v unshare >/dev/null || skip "unshare not found; install util-linux"
 command -v journalctl >/dev/null || skip "journalctl not found; install systemd"
 [ -x "$JOURNALD" ] || skip "$JOURNALD not found; install systemd"
+# A container's root may lack CAP_SYS_ADMIN, which unshare -m needs.
+unshare -m --propagation private true 2>/dev/null || skip "unshare -m failed; run as root with CAP_SYS_ADMIN"
 
 # The inner script gets the command as its positional parameters, so no quoting is lost.
 exec unshare -m --propagation private bash -euo pipefail -c '
