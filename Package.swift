@@ -44,6 +44,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .executableTarget(name: "scoreboard-collector", dependencies: ["CollectorDaemon"], swiftSettings: strictSwift),
+        // Writes known entries through the daemon's Logger; only the journald round-trip
+        // test (scripts/systemd-journal-roundtrip.sh) runs it.
+        .executableTarget(name: "journal-probe", dependencies: ["CollectorDaemon", "CSystemd"], swiftSettings: strictSwift),
 
         .testTarget(name: "MappingTests", dependencies: ["CScoreboard", "ScoreboardSources"]),
         .testTarget(name: "DerivationTests", dependencies: ["Derivation", "ScoreboardSources"]),

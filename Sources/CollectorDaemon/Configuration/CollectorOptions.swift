@@ -23,6 +23,12 @@ public struct CollectorOptions: Sendable, Equatable {
     /// Lowest priority that is logged.
     public var logLevel: LogLevel = .info
 
+    /// Destination of log entries: the journal's native protocol, stderr, or chosen at start.
+    public var logTarget: LogTarget = .automatic
+
+    /// Minimum time between two entries with the same rate-limit key, in seconds.
+    public var logRepeatIntervalSeconds: Double = 60
+
     /// Directory where mod_wsgi processes create their WSGI scoreboard segments.
     public var wsgiDirectory: String = "/run/scoreboard-collector/wsgi"
 
@@ -78,4 +84,18 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
         // A lower syslog number is more severe, so `.error < .debug` reads as "less verbose".
         lhs.rawValue < rhs.rawValue
     }
+}
+
+/// Destination of log entries.
+public enum LogTarget: String, Sendable, Equatable, CaseIterable {
+    /// The journal's native protocol when systemd connected stderr to the journal
+    /// (`JOURNAL_STREAM` names stderr's device and inode), stderr otherwise.
+    case automatic = "auto"
+
+    /// The journal's native protocol (`sd_journal_sendv`), with stderr as the fallback when
+    /// `/run/systemd/journal/socket` is missing.
+    case journal
+
+    /// Plain leveled lines on stderr.
+    case stderr
 }
