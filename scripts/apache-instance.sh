@@ -106,7 +106,8 @@ start)
     printf '%s\n' "$writer_lines" >> "$dir/httpd.conf"
 
     apache -t >/dev/null 2>"$dir/configtest.log" || { cat "$dir/configtest.log" >&2; exit 1; }
-    apache -k start
+    # apache2 daemonizes; its descriptors must not keep the caller's pipes open.
+    apache -k start </dev/null >>"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; exit 1; }
     for _ in $(seq 1 100); do
         if [ -s "$dir/run/apache2.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "apache-instance: Apache PID $(cat "$dir/run/apache2.pid") on 127.0.0.1:$port ($mpm)"
@@ -121,7 +122,7 @@ start)
 stop)
     [ -s "$dir/run/apache2.pid" ] || exit 0
     pid=$(cat "$dir/run/apache2.pid")
-    apache -k stop 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    apache -k stop </dev/null >>"$dir/start.log" 2>&1 || kill -TERM "$pid" 2>/dev/null || true
     wait_for_pid_gone "$pid"
     ;;
 signal)

@@ -112,6 +112,10 @@ public struct ApacheDerivation: Sendable {
                     detail: "rejected \(anomaly.field.rawValue) of worker \(anomaly.process)/\(anomaly.thread): \(anomaly.previous) → \(anomaly.current) (\(anomaly.kind.rawValue))"))
         }
         anomaliesTotal += UInt64(accumulator.anomalies.count)
+        if counters == nil {
+            requestsTotal += accumulator.requests
+            bytesTotal += accumulator.bytes
+        }
         baseline = next
         previousParent = snapshot.parent
 
@@ -227,7 +231,7 @@ public struct ApacheDerivation: Sendable {
 
     private mutating func countersAvailability(_ census: WorkerCensus) -> String? {
         if census.readyWorkersWithoutLastUsed > 0 { extendedStatusKnownOn = false }
-        else if census.readyWorkersWithLastUsed > 0 { extendedStatusKnownOn = true }
+        else if census.workersWithLastUsed > 0 { extendedStatusKnownOn = true }
         switch extendedStatusKnownOn {
         case true?: return nil
         case false?: return "ExtendedStatus is off: ready workers carry no last_used time, so Apache does not count requests; set ExtendedStatus On or load mod_status"
@@ -280,7 +284,6 @@ public struct ApacheDerivation: Sendable {
                 switch access {
                 case .increase(let count):
                     accumulator.requests += count
-                    requestsTotal += count
                     if case .increase(let micros) = duration { accumulator.durationMicroseconds += micros }
                 case .decrease, .implausible:
                     // Keep the last accepted value: the next plausible reading is measured from it.
@@ -302,7 +305,6 @@ public struct ApacheDerivation: Sendable {
                 switch bytes {
                 case .increase(let count):
                     accumulator.bytes += count
-                    bytesTotal += count
                 case .implausible:
                     next.bytesServed[slot] = previousBytes
                     accumulator.anomalies.append(

@@ -37,10 +37,11 @@ public struct WorkerCensus: Sendable, Equatable {
     public var inFlight = 0
     public var oldestInFlightSeconds: Double? = nil
 
-    /// Evidence about ExtendedStatus: a live ready worker with `last_used == 0` proves it off,
-    /// one with `last_used != 0` proves it on.
+    /// Evidence about ExtendedStatus: a live ready worker with `last_used == 0` proves it off;
+    /// any worker of a live process with `last_used != 0` proves it on, because Apache stamps
+    /// `last_used` only when ExtendedStatus is on.
     public var readyWorkersWithoutLastUsed = 0
-    public var readyWorkersWithLastUsed = 0
+    public var workersWithLastUsed = 0
 
     /// Busy workers other than graceful ones; a separate metric from `busy`.
     public var busyExcludingGraceful: Int { busy - gracefulBusy }
@@ -60,12 +61,13 @@ public struct WorkerCensus: Sendable, Equatable {
                 let worker = image.worker(process: processIndex, thread: thread)
                 perState[worker.status.index] += 1
                 if live && worker.status != .dead { startedThreads += 1 }
+                if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
                 if live { countInFlight(worker, nowMicroseconds: nowMicroseconds) }
                 guard counted else { continue }
 
                 if worker.status == .ready {
                     if process.generation == global.runningGeneration { idle += 1 }
-                    if worker.lastUsed == 0 { readyWorkersWithoutLastUsed += 1 } else { readyWorkersWithLastUsed += 1 }
+                    if worker.lastUsed == 0 { readyWorkersWithoutLastUsed += 1 }
                 } else if worker.status.isBusy {
                     busy += 1
                     if worker.status == .graceful { gracefulBusy += 1 }

@@ -276,4 +276,7 @@ void sc_write_worker_string(void *payload, const sc_layout *layout, int process,
 }
 #endif
 
+/* SwiftPM uses this header as the module's umbrella, so it carries the WSGI reader too. */
+#include "cscoreboard_wsgi.h"
+
 #endif

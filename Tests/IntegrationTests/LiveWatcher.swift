@@ -1,0 +1,57 @@
+import Derivation
+import Foundation
+import ScoreboardSources
+
+/// The sampling path without the daemon: source → derivation, on real clocks.
+final class LiveWatcher {
+    let source: ApacheScoreboardSource
+    var derivation = ApacheDerivation()
+    private var lastMonotonic: UInt64?
+    private var completed: [UInt64] = []
+    private(set) var results: [ApacheDerivationResult] = []
+    private(set) var lastSnapshot: ApacheScoreboardSnapshot?
+
+    init(pidFile: String, scoreboardFile: String? = nil) {
+        source = ApacheScoreboardSource(configuration: ApacheSourceConfiguration(scoreboardFile: scoreboardFile, pidFile: pidFile))
+    }
+
+    @discardableResult
+    func tick() -> ApacheDerivationResult {
+        let reading = source.read()
+        if case .snapshot(let snapshot) = reading { lastSnapshot = snapshot }
+        let now = Clocks.monotonicNanoseconds()
+        let interval = lastMonotonic.map { Double(now - $0) / 1e9 }
+        lastMonotonic = now
+        completed.removeAll(keepingCapacity: true)
+        let result = derivation.derive(
+            reading, tick: Tick(wallTimeMicroseconds: Clocks.wallMicroseconds(), intervalSeconds: interval),
+            completedDurations: &completed)
+        results.append(result)
+        if getenv("SBC_DEBUG") != nil { print("tick", Date(), result.metrics.map { "gen \($0.generation) restart \(String(describing: $0.restart)) idle \($0.workers.idle) req \(String(describing: $0.intervalRequests))" } ?? "unavailable \(String(describing: result.unavailable))") }
+        return result
+    }
+
+    /// Ticks every 0.25 s until `condition` holds or `seconds` pass; returns the last result.
+    @discardableResult
+    func tick(until condition: (ApacheDerivationResult) -> Bool, within seconds: Double = 2.0) -> ApacheDerivationResult? {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            let result = tick()
+            if condition(result) { return result }
+            Thread.sleep(forTimeInterval: 0.25)
+        } while Date() < deadline
+        return nil
+    }
+
+    /// Requests counted over all ticks so far.
+    var countedRequests: UInt64 {
+        results.reduce(0) { $0 + ($1.metrics?.intervalRequests ?? 0) }
+    }
+
+    var events: [CollectorEvent] { results.flatMap(\.events) }
+
+    /// Every rate ever derived, which must never be negative.
+    var allRates: [Double] {
+        results.compactMap(\.metrics).flatMap { [$0.requestsPerSecond, $0.bytesPerSecond, $0.meanResponseTimeSeconds].compactMap { $0 } }
+    }
+}
