@@ -55,6 +55,7 @@ public enum MetricsDocument {
         }
         ApacheJSON.writeFull(sample, windows: windows, inFlight: inFlight, into: &json)
         WSGIJSON.writeFull(sample, history: history, directory: wsgiDirectory, into: &json)
+        ProcessJSON.write(sample.processes, compact: false, into: &json)
         json.endObject()
         return json.text
     }
@@ -79,6 +80,7 @@ public enum HistoryDocument {
                 json.field("gap", history.isGap(sample))
                 ApacheJSON.writeCompact(sample, into: &json)
                 WSGIJSON.writeCompact(sample, into: &json)
+                ProcessJSON.write(sample.processes, compact: true, into: &json)
                 json.endObject()
             }
         }

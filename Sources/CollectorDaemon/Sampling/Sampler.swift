@@ -13,6 +13,8 @@ final class Sampler: Sendable {
         var apacheDerivation: ApacheDerivation
         var wsgiReader: WSGIScoreboardReader
         var wsgiDerivation = WSGIDerivation()
+        var processReader = ProcessReader()
+        var processDerivation = ProcessDerivation()
         var loggedWSGIProblem: String?
         var sequence: UInt64 = 0
         var lastMonotonic: UInt64?
@@ -115,15 +117,39 @@ final class Sampler: Sendable {
         logApacheAvailability(apache, state: &state)
         logWSGIAvailability(wsgi.unavailable, state: &state)
 
+        let watched = Self.watchedProcesses(apache: readings.apache, wsgi: readings.wsgi)
+        let processTable = state.processReader.read(pids: watched.map(\.pid))
+        let processes = state.processDerivation.derive(processTable, watched: watched, intervalSeconds: interval)
+
         let sample = DerivedSample(
             sequence: state.sequence, wallTimeMicroseconds: wallTime, intervalSeconds: interval,
             apache: apache.metrics, apacheUnavailable: apache.unavailable, wsgiGroups: wsgi.groups,
-            wsgiUnavailable: wsgi.unavailable, wsgiSkippedRecordsTotal: wsgi.skippedRecordsTotal)
+            wsgiUnavailable: wsgi.unavailable, wsgiSkippedRecordsTotal: wsgi.skippedRecordsTotal,
+            processes: processes)
         let events = apache.events + wsgi.events
         history.append(sample, events: events, completedDurations: state.completed)
 
         let restarted = apache.events.contains { [.start, .hardRestart, .gracefulRestart].contains($0.kind) }
         return (sample, events, restarted)
+    }
+
+    /// The Apache parent, every pid in Apache's process records, and every live WSGI writer.
+    private static func watchedProcesses(apache: ApacheScoreboardSnapshot?, wsgi: WSGIScoreboardSnapshot?) -> [WatchedProcess] {
+        var watched: [WatchedProcess] = []
+        if let apache {
+            if case .running(let pid) = apache.parent { watched.append(WatchedProcess(pid: pid, role: .apacheParent)) }
+            for index in 0..<apache.image.serverLimit {
+                let pid = apache.image.process(index).pid
+                if pid > 0 { watched.append(WatchedProcess(pid: pid, role: .apacheChild)) }
+            }
+        }
+        for process in wsgi?.processes ?? [] where process.isLive {
+            // Embedded writers are Apache children, already listed with that role.
+            guard !watched.contains(where: { $0.pid == process.pid }) else { continue }
+            let group = process.processGroup.isEmpty ? "(embedded)" : process.processGroup
+            watched.append(WatchedProcess(pid: process.pid, role: .wsgi, processGroup: group))
+        }
+        return watched
     }
 
     // MARK: - Logging
