@@ -1,0 +1,42 @@
+import Foundation
+
+/// A uniquely named directory for WSGI segments; scripts/apache-instance.sh creates it
+/// (mode 2770, group www-data) and `remove()` deletes it.
+struct WSGISegmentDirectory {
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("sbc-wsgi-\(getpid())-\(UUID().uuidString.prefix(8))").path
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Request durations of Apache's access log, written in the `timing` format of
+/// demo/apache/httpd.conf.in: `%h %t "%r" %>s %b %D`, where %D is in µs.
+enum AccessLog {
+    /// %D in µs of every line whose request path starts with `pathPrefix`, in log order.
+    static func durations(_ path: String, pathPrefix: String) throws -> [Double] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var durations: [Double] = []
+        for line in text.split(separator: "\n") {
+            let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
+            guard quoted.count >= 3 else { continue }
+            let requestLine = quoted[1].split(separator: " ")
+            guard requestLine.count >= 2, requestLine[1].hasPrefix(pathPrefix),
+                let last = line.split(separator: " ").last, let microseconds = Double(last)
+            else { continue }
+            durations.append(microseconds)
+        }
+        return durations
+    }
+}
+
+/// The value of rank ceil(q · n) of the sorted values (nearest-rank quantile), the definition the
+/// WSGI histograms use.
+func nearestRank(_ values: [Double], _ quantile: Double) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let rank = max(1, Int((quantile * Double(sorted.count)).rounded(.up)))
+    return sorted[min(rank, sorted.count) - 1]
+}
+
+/// |measured − truth| ÷ truth.
+func relativeError(_ measured: Double, _ truth: Double) -> Double { abs(measured - truth) / truth }
