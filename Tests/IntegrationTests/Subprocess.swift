@@ -26,8 +26,8 @@ enum Subprocess {
     }
 
     /// Starts a program whose output goes to /dev/null; the caller waits with `wait`.
-    static func start(_ executable: String, _ arguments: [String]) throws -> pid_t {
-        try spawn(executable, arguments, environment: nil, captureOutput: false).pid
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> pid_t {
+        try spawn(executable, arguments, environment: environment, captureOutput: false).pid
     }
 
     /// Waits for a child and returns its exit status (128 + signal number when signalled).
