@@ -17,8 +17,6 @@ import Testing
             "--wsgi-daemon", "app:1:2", "--wsgi-writer", segments.path, "--wsgi-module", module,
             "--wsgi-python-home", Self.environment,
         ])
-        let errorLog = try String(contentsOfFile: apache.directory + "/error.log", encoding: .utf8)
-        #expect(errorLog.contains("mod_wsgi/\(Self.version)"))
         let collector = try CollectorProcess(apache: apache, wsgiDirectory: segments.path)
         try #require(collector.poll { wsgiGroup($0, "app").flatMap { jsonInt($0, "processes", "live") } == 1 } != nil)
 
@@ -34,7 +32,10 @@ import Testing
         let truth = try AccessLog.durations(apache.accessLog, pathPrefix: "/app/")
         let meanTotal = try #require(jsonDouble(fiveMinutes, "total_time", "mean_seconds"))
         let meanLogged = truth.reduce(0, +) / Double(truth.count) / 1e6
+        // Apache logs its version line, which names the loaded mod_wsgi, once it has started.
+        let errorLog = try String(contentsOfFile: apache.directory + "/error.log", encoding: .utf8)
 
+        #expect(errorLog.contains("mod_wsgi/\(Self.version)"))
         #expect(counters.malformedTimestamps == 0)
         #expect(counters.serverCount == 50)
         #expect(counters.queueCount == 50)
