@@ -49,6 +49,11 @@ enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if captureOutput {
             guard pipe(&pipeDescriptors) == 0 else { throw SubprocessError(message: "pipe failed: errno \(errno)") }
+            // Close-on-exec, so children spawned at the same time by other tests (a daemonizing
+            // apache2 among them) do not inherit the write end and hold the pipe open. Glibc's
+            // pipe2 is not visible to Swift, so a spawn between the two calls can still inherit it.
+            _ = fcntl(pipeDescriptors[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipeDescriptors[1], F_SETFD, FD_CLOEXEC)
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 1)
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 2)
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[0])
