@@ -124,7 +124,7 @@ for level in "${levels[@]}"; do
         [ "$ready" = 4 ] && break
         sleep 0.1
     done
-    [ "$ready" = 4 ] || { echo "accuracy: the collector did not see the 4 processes of group app; see $apache_dir" >&2; exit 1; }
+    [ "$ready" = 4 ] || { keep=1; echo "accuracy: the collector did not see the 4 processes of group app; see $apache_dir" >&2; exit 1; }
     sleep 1.2
     start_sequence=$(metrics_field "$collector_port" 'document["sequence"]')
 
@@ -135,7 +135,7 @@ for level in "${levels[@]}"; do
     wrk_pid=$!
     wait "$wrk_pid"
     wrk_pid=""
-    # Requests cut off by wrk still finish in the daemon and are logged; two more samples
+    # Requests cut off by wrk still finish in the daemon and are logged. Two more samples
     # collect them.
     sleep 2.5
 
@@ -157,5 +157,7 @@ with open(path, "w") as run_file:
 PY
 status=0
 python3 "$here/accuracy_report.py" "$work" --output "$output" ${json:+--json "$json"} || status=$?
+# A failed run keeps its logs, JSON and access logs for inspection.
+if [ $status != 0 ]; then keep=1; fi
 echo "accuracy: report in $output" >&2
 exit $status

@@ -109,7 +109,7 @@ import Testing
     ///
     /// A histogram midpoint may itself be up to 1.98 % from the value. A 500 ms request takes
     /// 502–505 ms, next to the bucket edge at 502.4 ms, where the midpoint is 1.9 % off before
-    /// the offset adds to it. The target is 2 %; 2.5 % is enforced.
+    /// the offset adds to it. The target is 2 %, and 2.5 % is enforced.
     @Test func totalTimePercentilesMatchAccessLog() throws {
         let segments = WSGISegmentDirectory()
         defer { segments.remove() }
@@ -137,9 +137,15 @@ import Testing
         for (key, quantile) in [("p50_seconds", 0.50), ("p95_seconds", 0.95), ("p99_seconds", 0.99)] {
             let measured = try #require(jsonDouble(fiveMinutes, "total_time", key))
             let logged = try #require(nearestRank(truth, quantile)) / 1e6
-            #expect(
-                relativeError(measured, logged) <= 0.025,
-                "\(key): collector \(measured) s, access log \(logged) s, mean offset \(offset) s")
+            let context = "\(key): collector \(measured) s, access log \(logged) s, mean offset \(offset) s"
+            // Every total time ends before its %D does, so a quantile is at most one bucket
+            // midpoint error above the access log's.
+            #expect(measured <= logged * 1.04.squareRoot(), "\(context)")
+            // p99 is rank 198 of 200: one request that waited for a CPU after close()
+            // moves the access log's p99 and not the total time, so it has no lower bound.
+            if key != "p99_seconds" {
+                #expect(relativeError(measured, logged) <= 0.025, "\(context)")
+            }
         }
     }
 

