@@ -1,0 +1,125 @@
+"""Fetching of the collector's JSON documents within one overall deadline.
+
+The panel runs while a developer waits for a page, so every request to the collector shares one
+deadline. Each document is fetched on its own daemon thread; the caller waits for all of them
+until the deadline and reports the ones still outstanding as timed out. A thread left behind ends
+at the latest when its socket timeout (the remaining time at its start) expires.
+"""
+
+import http.client
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+# The largest document accepted. 30 minutes of history with several WSGI groups stay far below it.
+MAXIMUM_DOCUMENT_BYTES = 16 * 1024 * 1024
+# The collector is on this host: a proxy from the environment must never be used to reach it.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class DocumentReply:
+    """The outcome of one GET: the decoded JSON object, or a one-line problem, never both."""
+
+    __slots__ = ("path", "document", "problem")
+
+    def __init__(self, path, document=None, problem=None):
+        self.path = path
+        self.document = document
+        self.problem = problem
+
+
+def fetch_documents(base_url, paths, timeout_seconds):
+    """GET every path of `paths` (a dict name → path) under `base_url` concurrently.
+
+    Returns a dict name → DocumentReply. Returns after at most about `timeout_seconds`,
+    whatever the collector does.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    replies = {}
+    threads = {}
+    for name, path in paths.items():
+        thread = threading.Thread(
+            target=_fetch_into, args=(replies, name, base_url + path, path, deadline),
+            name=f"scoreboard-collector-panel {path}", daemon=True,
+        )
+        threads[name] = thread
+        thread.start()
+
+    for thread in threads.values():
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+    results = {}
+    for name, path in paths.items():
+        reply = replies.get(name)
+        if reply is None:
+            reply = DocumentReply(path, problem=f"timed out after {timeout_seconds:g} s")
+        results[name] = reply
+    return results
+
+
+def _fetch_into(replies, name, url, path, deadline):
+    replies[name] = fetch_document(url, path, deadline)
+
+
+def fetch_document(url, path, deadline):
+    """GET one JSON object before the monotonic `deadline`; never raises for network or data errors."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return DocumentReply(path, problem="timed out before the request was sent")
+
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with _OPENER.open(request, timeout=remaining) as response:
+            body = response.read(MAXIMUM_DOCUMENT_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        return DocumentReply(path, problem=_describe_http_error(error))
+    except urllib.error.URLError as error:
+        return DocumentReply(path, problem=_describe_os_error(error.reason))
+    except (socket.timeout, TimeoutError):
+        return DocumentReply(path, problem="timed out while reading the response")
+    except http.client.HTTPException as error:
+        return DocumentReply(path, problem=f"invalid HTTP response ({type(error).__name__})")
+    except OSError as error:
+        return DocumentReply(path, problem=_describe_os_error(error))
+
+    if len(body) > MAXIMUM_DOCUMENT_BYTES:
+        return DocumentReply(path, problem=f"response larger than {MAXIMUM_DOCUMENT_BYTES} bytes")
+    return decode_document(path, body)
+
+
+def decode_document(path, body):
+    """Decode a response body that must be one JSON object."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return DocumentReply(path, problem="invalid JSON (not UTF-8)")
+    except ValueError as error:
+        return DocumentReply(path, problem=f"invalid JSON ({error})")
+    if not isinstance(document, dict):
+        return DocumentReply(path, problem=f"invalid JSON document (a {type(document).__name__}, expected an object)")
+    return DocumentReply(path, document=document)
+
+
+def _describe_http_error(error):
+    message = None
+    try:
+        body = error.read(64 * 1024)
+        message = json.loads(body.decode("utf-8"))["error"]["message"]
+    except (OSError, ValueError, KeyError, TypeError, http.client.HTTPException):
+        pass
+    if isinstance(message, str) and message:
+        return f"HTTP {error.code}: {message}"
+    return f"HTTP {error.code} {error.reason}"
+
+
+def _describe_os_error(reason):
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return "timed out"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused (is scoreboard-collector running?)"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[0].lower() + reason.strerror[1:]
+    return str(reason)

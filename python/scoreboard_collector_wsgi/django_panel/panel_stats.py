@@ -1,0 +1,68 @@
+"""The panel's stats for one request: this request's timing and the collector's view of the host."""
+
+from .client import fetch_documents
+from .history_summary import HISTORY_QUERY, events_query, summarise_events, summarise_history
+from .metrics_summary import find_group, summarise_metrics
+from .request_timing import compare_with_group, measure_request
+
+METRICS_PATH = "/v1/metrics"
+HISTORY_PATH = "/v1/history"
+EVENTS_PATH = "/v1/events"
+
+
+def collect_panel_stats(environ, now_us, panel_settings):
+    """Measure this request and fetch the collector's documents within the settings' timeout.
+
+    Returns a dict of plain JSON values. `problem` is one line when the collector's metrics are
+    unusable; `notes` lists documents that failed while the metrics arrived.
+    """
+    timing = measure_request(environ, now_us)
+    stats = {
+        "collector_url": panel_settings.url,
+        "timeout_seconds": panel_settings.timeout_seconds,
+        "measured_unix_seconds": now_us / 1_000_000,
+        "problem": None,
+        "notes": [],
+        "metrics": None,
+        "history": None,
+        "events": None,
+        "request": timing,
+        "comparison": None,
+    }
+
+    paths = {
+        "metrics": METRICS_PATH,
+        "history": HISTORY_PATH + HISTORY_QUERY,
+        "events": EVENTS_PATH + events_query(now_us / 1_000_000),
+    }
+    replies = fetch_documents(panel_settings.url, paths, panel_settings.timeout_seconds)
+
+    metrics_reply = replies["metrics"]
+    if metrics_reply.problem is not None:
+        stats["problem"] = f"Collector at {panel_settings.url} unavailable: {metrics_reply.problem} ({METRICS_PATH})."
+        return stats
+
+    metrics = summarise_metrics(metrics_reply.document)
+    if metrics["sequence"] is None:
+        reason = metrics["no_sample_reason"] or "the metrics document has no sample sequence"
+        stats["problem"] = f"Collector at {panel_settings.url} has no sample yet: {reason}."
+        return stats
+    stats["metrics"] = metrics
+
+    if timing["mode"] is not None and timing["process_group"] is not None:
+        group = find_group(metrics["wsgi"], timing["process_group"], timing["mode"])
+        stats["comparison"] = compare_with_group(timing, group)
+        stats["comparison"]["group_found"] = group is not None
+
+    history_reply = replies["history"]
+    if history_reply.problem is None:
+        stats["history"] = summarise_history(history_reply.document)
+    else:
+        stats["notes"].append(f"History unavailable: {history_reply.problem} ({HISTORY_PATH}).")
+
+    events_reply = replies["events"]
+    if events_reply.problem is None:
+        stats["events"] = summarise_events(events_reply.document)
+    else:
+        stats["notes"].append(f"Events unavailable: {events_reply.problem} ({EVENTS_PATH}).")
+    return stats
