@@ -27,7 +27,7 @@ def summarise_metrics(document):
 def summarise_apache(apache):
     """Capacity, load, latency and restarts of the `apache` object; only up/reason when it is down."""
     if not isinstance(apache, dict):
-        return {"up": None, "reason": "the collector sent no Apache data"}
+        return {"up": None, "reason": "this collector sends no Apache data"}
     summary = {"up": flag(apache.get("up")), "reason": text(apache.get("reason"))}
     if summary["up"] is not True:
         return summary
@@ -68,7 +68,7 @@ def _apache_window(window):
 def summarise_wsgi(wsgi):
     """The `wsgi` object: availability and one entry per process group."""
     if not isinstance(wsgi, dict):
-        return {"up": None, "reason": "the collector sent no WSGI data", "groups": []}
+        return {"up": None, "reason": "this collector sends no WSGI data", "groups": []}
     return {
         "up": flag(wsgi.get("up")),
         "reason": text(wsgi.get("reason")),

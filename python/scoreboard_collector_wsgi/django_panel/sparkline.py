@@ -2,6 +2,8 @@
 
 from django.utils.html import escape
 
+from .display import span
+
 WIDTH = 240
 HEIGHT = 32
 PADDING = 2
@@ -41,7 +43,7 @@ def render_sparkline(times, values, breaks, label, format_value, upper_bound=Non
     # A segment of one point gets a zero-length line, which the round line cap draws as a dot.
     commands = ["M" + " L".join(segment) + (" h0" if len(segment) == 1 else "") for segment in segments]
 
-    title = f"{label}: now {format_value(known[-1])}, max {format_value(max(known))} over {(end - start) / 60:.0f} min"
+    title = f"{label}: now {format_value(known[-1])}, max {format_value(max(known))} over the last {span(end - start)}"
     return (
         f'<svg class="sc-sparkline" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
