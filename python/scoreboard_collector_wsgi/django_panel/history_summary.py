@@ -1,11 +1,11 @@
 """Series for the sparklines from a `/v1/history` document and recent events from `/v1/events`."""
 
+import math
+
 from .fields import flag, integer, member, non_negative, number, objects, text
 from .metrics_summary import group_label
 
 SPARKLINE_SECONDS = 30 * 60
-# Query strings of the two documents; the history limit covers 30 minutes at a 1 s interval.
-HISTORY_QUERY = "?limit=1800"
 EVENTS_SHOWN = 20
 # Event kinds that mean a server or process (re)started, stopped or died.
 RESTART_KINDS = frozenset(("start", "stop", "graceful_restart", "hard_restart", "crash", "child_recycled"))
@@ -65,6 +65,20 @@ def summarise_history(document):
         "apache": apache,
         "groups": [{"process_group": name, "label": group_label(name), "series": groups[name]} for name in group_names],
     }
+
+
+def history_query(collector_info):
+    """The query string asking for the newest 30 minutes of samples.
+
+    `collector_info` is the `collector` object of an earlier document from the same collector,
+    or None. The collector rejects a limit above its history capacity, so without that object
+    the query asks for the whole history and the panel keeps the last 30 minutes of it.
+    """
+    capacity = integer(member(collector_info, "history_capacity"))
+    interval = non_negative(member(collector_info, "interval_seconds"))
+    if capacity is None or capacity < 1 or not interval:
+        return ""
+    return f"?limit={min(capacity, math.ceil(SPARKLINE_SECONDS / interval) + 1)}"
 
 
 def events_query(now_unix_seconds):

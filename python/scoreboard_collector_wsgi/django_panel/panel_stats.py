@@ -1,13 +1,18 @@
 """The panel's stats for one request: this request's timing and the collector's view of the host."""
 
 from .client import fetch_documents
-from .history_summary import HISTORY_QUERY, events_query, summarise_events, summarise_history
+from .history_summary import events_query, history_query, summarise_events, summarise_history
 from .metrics_summary import find_group, summarise_metrics
 from .request_timing import compare_with_group, measure_request
 
 METRICS_PATH = "/v1/metrics"
 HISTORY_PATH = "/v1/history"
 EVENTS_PATH = "/v1/events"
+
+# The `collector` object (history capacity, interval) last received from each collector URL.
+# The three documents are fetched at once, so the history query of a request uses the object
+# from an earlier request.
+_collector_info_by_url = {}
 
 
 def collect_panel_stats(environ, now_us, panel_settings):
@@ -32,7 +37,7 @@ def collect_panel_stats(environ, now_us, panel_settings):
 
     paths = {
         "metrics": METRICS_PATH,
-        "history": HISTORY_PATH + HISTORY_QUERY,
+        "history": HISTORY_PATH + history_query(_collector_info_by_url.get(panel_settings.url)),
         "events": EVENTS_PATH + events_query(now_us / 1_000_000),
     }
     replies = fetch_documents(panel_settings.url, paths, panel_settings.timeout_seconds)
@@ -42,6 +47,9 @@ def collect_panel_stats(environ, now_us, panel_settings):
         stats["problem"] = f"Collector at {panel_settings.url} unavailable: {metrics_reply.problem} ({METRICS_PATH})."
         return stats
 
+    collector_info = metrics_reply.document.get("collector")
+    if isinstance(collector_info, dict):
+        _collector_info_by_url[panel_settings.url] = collector_info
     metrics = summarise_metrics(metrics_reply.document)
     if metrics["sequence"] is None:
         reason = metrics["no_sample_reason"] or "the metrics document has no sample sequence"

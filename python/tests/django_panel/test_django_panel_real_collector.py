@@ -2,7 +2,12 @@
 
 import html
 import json
+import os
+import pathlib
 import re
+import shutil
+import subprocess
+import sys
 import time
 
 import pytest
@@ -10,7 +15,19 @@ import pytest
 pytest.importorskip("debug_toolbar", reason="the panel tests need Django and django-debug-toolbar: run scripts/django-panel-test.sh")
 
 import django_setup  # noqa: E402, F401
-from real_collector import PROCESS_GROUP, RealCollector, get_json, get_text, missing_prerequisite, wait_for  # noqa: E402
+from local_servers import unused_port  # noqa: E402
+from real_collector import (  # noqa: E402
+    PROCESS_GROUP,
+    PYTHON_DIR,
+    REPOSITORY,
+    TESTS_DIR,
+    RealCollector,
+    get_json,
+    get_text,
+    missing_prerequisite,
+    wait_for,
+    wait_for_port,
+)
 from toolbar_pages import PANEL_ID, panel_button, request_id_of  # noqa: E402
 
 from scoreboard_collector_wsgi.django_panel import display  # noqa: E402
@@ -18,6 +35,10 @@ from scoreboard_collector_wsgi.django_panel.panel_stats import collect_panel_sta
 from scoreboard_collector_wsgi.django_panel.settings import PanelSettings  # noqa: E402
 
 WARM_UP_REQUESTS = 8
+# Virtual time Chromium grants the page: the toolbar's script, the panel fetch and the copy.
+CHROMIUM_BUDGET_MS = 15000
+# Ignored by git; the screenshot is kept for a person to look at.
+ARTIFACTS = pathlib.Path(REPOSITORY) / "test-artifacts"
 ROW_PATTERN = re.compile(r"<tr><th>([^<]+)</th><td class=\"sc-number\">([^<]*)</td></tr>")
 WINDOW_ROW_PATTERN = re.compile(r"<tr><th>([^<]+)</th><td class=\"sc-number\">([^<]*)</td>\s*((?:<td[^>]*>[^<]*</td>)+)</tr>")
 CELL_PATTERN = re.compile(r"<td[^>]*>([^<]*)</td>")
@@ -60,7 +81,8 @@ def sample_sequence(panel_html):
 
 
 def compact_sample(collector, sequence):
-    document = get_json(f"{collector.collector_url}/v1/history?since={sequence - 1}&limit=1")
+    # `limit` keeps the newest samples, so the sample is the first of those after its predecessor.
+    document = get_json(f"{collector.collector_url}/v1/history?since={sequence - 1}")
     assert document["samples"], f"sample {sequence} is no longer in the collector's history"
     sample = document["samples"][0]
     assert sample["sequence"] == sequence
@@ -192,3 +214,70 @@ def test_stats_are_plain_json(real_collector):
     assert stats["history"]["times"]
     # Tuples, sets or other objects would not come back equal.
     assert json.loads(json.dumps(stats)) == stats
+
+
+@pytest.fixture(scope="module")
+def dev_server(real_collector, tmp_path_factory):
+    """`manage.py runserver` of the test site on 127.0.0.1, reading the real collector."""
+    port = unused_port()
+    log_path = tmp_path_factory.mktemp("runserver") / "runserver.log"
+    environment = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="panel_site.settings",
+        PYTHONPATH=os.pathsep.join([TESTS_DIR, PYTHON_DIR]),
+        PANEL_SITE_COLLECTOR_URL=real_collector.collector_url,
+        PANEL_SITE_COLLECTOR_TIMEOUT="3",
+    )
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=environment, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_chromium(arguments, profile_dir):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed: apt-get install chromium")
+    completed = subprocess.run(
+        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile_dir}",
+         f"--virtual-time-budget={CHROMIUM_BUDGET_MS}", *arguments],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout
+
+
+def test_browser_opens_panel(real_collector, dev_server, tmp_path):
+    warm_up_and_settle(real_collector)
+    url = dev_server + "/open-panel/"
+
+    dom = run_chromium(["--dump-dom", url], tmp_path / "profile-dom")
+    match = re.search(r'<div id="panel-copy" hidden="">(.*?)</div>\s*<script>', dom, re.DOTALL)
+    assert match is not None, "the page has no #panel-copy"
+    panel_html = match.group(1)
+    assert 'id="scoreboard-collector-panel"' in panel_html, "the toolbar did not load the panel: " + dom[-2000:]
+    assert 'id="sc-problem"' not in panel_html
+
+    sample = compact_sample(real_collector, sample_sequence(panel_html))
+    apache_rows = rows(panel_html, "sc-apache")
+    assert apache_rows["capacity utilisation"].startswith(f"{display.ratio(sample['apache']['utilisation'])} ({sample['apache']['busy']} busy of ")
+    assert apache_rows["requests/s"] == display.rate(sample["apache"]["requests_per_second"])
+    assert f'<td class="sc-number">{real_collector.apache_pid()}</td>' in table(panel_html, "sc-events")
+    assert panel_html.count('<svg class="sc-sparkline"') >= 4
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "django-panel.png"
+    screenshot.unlink(missing_ok=True)
+    run_chromium([f"--screenshot={screenshot}", "--window-size=1400,1300", url], tmp_path / "profile-screenshot")
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
