@@ -34,9 +34,9 @@ def non_negative(value):
     return value
 
 
-def integer(value):
-    """An int (not a bool), else None."""
-    if isinstance(value, bool) or not isinstance(value, int):
+def count(value):
+    """A non-negative int (not a bool), else None. Counts, sequences and pids are never negative."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value
 

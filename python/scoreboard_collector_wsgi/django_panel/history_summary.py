@@ -2,7 +2,7 @@
 
 import math
 
-from .fields import flag, integer, member, non_negative, number, objects, text
+from .fields import count, flag, member, non_negative, number, objects, text
 from .metrics_summary import group_label
 
 SPARKLINE_SECONDS = 30 * 60
@@ -74,7 +74,7 @@ def history_query(collector_info):
     or None. The collector rejects a limit above its history capacity, so without that object
     the query asks for the whole history and the panel keeps the last 30 minutes of it.
     """
-    capacity = integer(member(collector_info, "history_capacity"))
+    capacity = count(member(collector_info, "history_capacity"))
     interval = non_negative(member(collector_info, "interval_seconds"))
     if capacity is None or capacity < 1 or not interval:
         return ""
@@ -95,7 +95,7 @@ def summarise_events(document):
             "time_unix_seconds": number(event.get("time_unix_seconds")),
             "kind": kind,
             "source": text(event.get("source")),
-            "pid": integer(event.get("pid")),
+            "pid": count(event.get("pid")),
             "detail": text(event.get("detail")),
             "is_restart": kind in RESTART_KINDS,
         })

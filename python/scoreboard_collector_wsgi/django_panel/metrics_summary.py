@@ -4,7 +4,7 @@ The result contains only dicts, lists, str, int, float, bool and None, because
 django-debug-toolbar 5 and later serialise panel stats to JSON for their stores.
 """
 
-from .fields import flag, integer, member, non_negative, number, objects, text
+from .fields import count, flag, member, non_negative, number, objects, text
 
 EMBEDDED_GROUP_LABEL = "(embedded)"
 PERCENTILE_NAMES = ("p50", "p90", "p95", "p99")
@@ -14,7 +14,7 @@ WSGI_PHASES = ("application_time", "queue_time", "total_time")
 def summarise_metrics(document):
     """Return the panel's view of one metrics document (see the module docstring for the types)."""
     return {
-        "sequence": integer(document.get("sequence")),
+        "sequence": count(document.get("sequence")),
         "time_unix_seconds": number(document.get("time_unix_seconds")),
         "interval_seconds": non_negative(document.get("interval_seconds")),
         "no_sample_reason": text(document.get("reason")),
@@ -33,23 +33,23 @@ def summarise_apache(apache):
         return summary
 
     summary.update({
-        "generation": integer(apache.get("generation")),
+        "generation": count(apache.get("generation")),
         "uptime_seconds": non_negative(apache.get("uptime_seconds")),
-        "busy": integer(member(apache, "workers", "busy")),
-        "idle": integer(member(apache, "workers", "idle")),
-        "live_processes": integer(member(apache, "processes", "live")),
-        "max_request_workers": integer(member(apache, "capacity", "max_request_workers")),
+        "busy": count(member(apache, "workers", "busy")),
+        "idle": count(member(apache, "workers", "idle")),
+        "live_processes": count(member(apache, "processes", "live")),
+        "max_request_workers": count(member(apache, "capacity", "max_request_workers")),
         "utilisation": non_negative(member(apache, "capacity", "utilisation")),
         "counters_unavailable_reason": text(member(apache, "counters", "unavailable_reason")),
         "requests_per_second": non_negative(member(apache, "counters", "requests_per_second")),
         "bytes_per_second": non_negative(member(apache, "counters", "bytes_per_second")),
         "mean_response_seconds": non_negative(member(apache, "response_time", "mean_seconds")),
         "response_windows": [_apache_window(window) for window in objects(member(apache, "response_time", "windows"))],
-        "in_flight": integer(member(apache, "in_flight", "count")),
+        "in_flight": count(member(apache, "in_flight", "count")),
         "oldest_in_flight_seconds": non_negative(member(apache, "in_flight", "oldest_age_seconds")),
-        "restarts_total": integer(member(apache, "restarts", "total")),
-        "graceful_restarts_total": integer(member(apache, "restarts", "graceful_total")),
-        "hard_restarts_total": integer(member(apache, "restarts", "hard_total")),
+        "restarts_total": count(member(apache, "restarts", "total")),
+        "graceful_restarts_total": count(member(apache, "restarts", "graceful_total")),
+        "hard_restarts_total": count(member(apache, "restarts", "hard_total")),
     })
     return summary
 
@@ -57,7 +57,7 @@ def summarise_apache(apache):
 def _apache_window(window):
     summary = {
         "window_seconds": non_negative(window.get("window_seconds")),
-        "requests": integer(window.get("requests")),
+        "requests": count(window.get("requests")),
         "coverage": non_negative(window.get("coverage")),
     }
     for name in PERCENTILE_NAMES + ("max",):
@@ -90,15 +90,15 @@ def _wsgi_group(group):
         "process_group": process_group,
         "label": group_label(process_group),
         "mode": text(group.get("mode")),
-        "processes_live": integer(member(group, "processes", "live")),
-        "processes_configured": integer(member(group, "processes", "configured")),
-        "threads_busy": integer(member(group, "threads", "busy")),
-        "threads_total": integer(member(group, "threads", "total")),
+        "processes_live": count(member(group, "processes", "live")),
+        "processes_configured": count(member(group, "processes", "configured")),
+        "threads_busy": count(member(group, "threads", "busy")),
+        "threads_total": count(member(group, "threads", "total")),
         "utilisation": non_negative(group.get("utilisation")),
         "requests_per_second": non_negative(group.get("requests_per_second")),
         "exceptions_per_second": non_negative(group.get("exceptions_per_second")),
         "server_errors_per_second": non_negative(member(status_rates, "5xx")),
-        "in_flight": integer(member(group, "in_flight", "count")),
+        "in_flight": count(member(group, "in_flight", "count")),
         "oldest_in_flight_seconds": non_negative(member(group, "in_flight", "oldest_age_seconds")),
         "windows": [_wsgi_window(window) for window in objects(group.get("windows"))],
     }
@@ -107,7 +107,7 @@ def _wsgi_group(group):
 def _wsgi_window(window):
     summary = {
         "window_seconds": non_negative(window.get("window_seconds")),
-        "requests": integer(window.get("requests")),
+        "requests": count(window.get("requests")),
     }
     for phase in WSGI_PHASES:
         times = window.get(phase)
