@@ -16,11 +16,13 @@ public struct DerivedSample: Sendable {
     public var wsgiUnavailable: SourceUnavailable?
     /// WSGI records skipped as torn or abandoned since the collector started.
     public var wsgiSkippedRecordsTotal: UInt64
+    /// The Apache parent, Apache children and WSGI processes, from /proc.
+    public var processes: [ProcessMetrics]
 
     public init(
         sequence: UInt64, wallTimeMicroseconds: Int64, intervalSeconds: Double?, apache: ApacheMetrics?,
         apacheUnavailable: SourceUnavailable?, wsgiGroups: [WSGIGroupMetrics] = [],
-        wsgiUnavailable: SourceUnavailable? = nil, wsgiSkippedRecordsTotal: UInt64 = 0
+        wsgiUnavailable: SourceUnavailable? = nil, wsgiSkippedRecordsTotal: UInt64 = 0, processes: [ProcessMetrics] = []
     ) {
         self.sequence = sequence
         self.wallTimeMicroseconds = wallTimeMicroseconds
@@ -30,5 +32,6 @@ public struct DerivedSample: Sendable {
         self.wsgiGroups = wsgiGroups
         self.wsgiUnavailable = wsgiUnavailable
         self.wsgiSkippedRecordsTotal = wsgiSkippedRecordsTotal
+        self.processes = processes
     }
 }
