@@ -20,6 +20,7 @@ GROUP_SERIES = (
     ("utilisation", "utilisation"),
     ("requests_per_second", "requests_per_second"),
     ("total_time_p95_seconds", "total_time_p95_seconds"),
+    ("total_time_mean_seconds", "total_time_mean_seconds"),
     ("queue_time_mean_seconds", "queue_time_mean_seconds"),
     ("application_time_mean_seconds", "application_time_mean_seconds"),
 )

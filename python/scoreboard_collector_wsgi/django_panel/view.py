@@ -160,11 +160,20 @@ def _wsgi_context(wsgi, history):
             sparklines = [
                 _sparkline(history, series["utilisation"], f"{name} utilisation", display.ratio, upper_bound=1.0),
                 _sparkline(history, series["requests_per_second"], f"{name} requests/s", display.rate),
-                _sparkline(history, series["total_time_p95_seconds"], f"{name} total time p95", display.seconds),
+                _total_time_sparkline(history, series, name),
                 _sparkline(history, series["queue_time_mean_seconds"], f"{name} mean queue time", display.seconds),
             ]
         groups.append({"label": group["label"], "rows": rows, "windows": windows, "sparklines": sparklines})
     return {"up": wsgi.get("up"), "reason": wsgi.get("reason"), "groups": groups}
+
+
+def _total_time_sparkline(history, series, name):
+    # Collectors publish the p95 or the mean of the total time per history sample; the p95 is
+    # preferred because it shows slow requests that a mean hides.
+    p95 = series.get("total_time_p95_seconds") or []
+    if any(value is not None for value in p95):
+        return _sparkline(history, p95, f"{name} total time p95", display.seconds)
+    return _sparkline(history, series.get("total_time_mean_seconds") or [], f"{name} mean total time", display.seconds)
 
 
 def _sparkline(history, values, label, format_value, upper_bound=None):

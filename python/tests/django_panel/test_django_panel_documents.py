@@ -199,3 +199,17 @@ def test_events_newest_first_with_restarts_marked():
 ])
 def test_history_query_within_capacity(info, expected):
     assert history_query(info) == expected
+
+
+def test_group_sparkline_falls_back_to_mean_total():
+    group = {"process_group": "app", "requests_per_second": 4.0, "utilisation": 0.5, "threads_busy": 2, "threads_total": 4,
+             "in_flight": 2, "queue_time_mean_seconds": 0.001, "application_time_mean_seconds": 0.01,
+             "total_time_mean_seconds": 0.012}
+    history = summarise_history({"samples": [history_sample(1, 100.0, 0.2, groups=[group]),
+                                             history_sample(2, 101.0, 0.3, groups=[group])]})
+    metrics = summarise_metrics(metrics_document(groups=[dict(NULL_GROUP, process_group="app")]))
+    context = build_context({"metrics": metrics, "history": history, "events": [], "request": {}})
+    labels = [line["label"] for line in context["wsgi"]["groups"][0]["sparklines"]]
+
+    assert labels == ["app utilisation", "app requests/s", "app mean total time", "app mean queue time"]
+    assert context["wsgi"]["groups"][0]["sparklines"][2]["now"] == "12.0 ms"

@@ -40,7 +40,7 @@ CHROMIUM_BUDGET_MS = 15000
 # Ignored by git; the screenshot is kept for a person to look at.
 ARTIFACTS = pathlib.Path(REPOSITORY) / "test-artifacts"
 ROW_PATTERN = re.compile(r"<tr><th>([^<]+)</th><td class=\"sc-number\">([^<]*)</td></tr>")
-WINDOW_ROW_PATTERN = re.compile(r"<tr><th>([^<]+)</th><td class=\"sc-number\">([^<]*)</td>\s*((?:<td[^>]*>[^<]*</td>)+)</tr>")
+WINDOW_ROW_PATTERN = re.compile(r"<tr><th>([^<]+)</th><td class=\"sc-number\">([^<]*)</td>((?:\s*<td[^>]*>[^<]*</td>)+)\s*</tr>")
 CELL_PATTERN = re.compile(r"<td[^>]*>([^<]*)</td>")
 
 
