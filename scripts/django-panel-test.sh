@@ -5,9 +5,10 @@
 #   django-panel-test.sh [PYTEST ARGUMENT]...
 #
 # The venv lives in python/.venv-django (ignored by git) and is created on the first run.
-# The real-collector tests use $SCOREBOARD_COLLECTOR_BINARY, else the debug build of this
-# checkout (`swift build`), and start a private Apache with scripts/apache-instance.sh; the
-# browser test needs the Debian package chromium. Each missing part skips its tests with the reason.
+# The real-collector tests run $SCOREBOARD_COLLECTOR_BINARY, else the debug build of this
+# checkout (`swift build`). They start a private Apache with scripts/apache-instance.sh.
+# The browser test needs the Debian package chromium. Tests whose prerequisite is missing are
+# skipped, and pytest prints the reason.
 set -euo pipefail
 
 repository=$(cd "$(dirname "$0")/.." && pwd)

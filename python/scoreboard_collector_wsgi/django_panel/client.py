@@ -42,7 +42,7 @@ def fetch_documents(base_url, paths, timeout_seconds):
     threads = {}
     for name, path in paths.items():
         thread = threading.Thread(
-            target=_fetch_into, args=(replies, name, base_url + path, path, deadline),
+            target=_fetch_into, args=(replies, name, base_url + path, path, deadline, timeout_seconds),
             name=f"scoreboard-collector-panel {path}", daemon=True,
         )
         threads[name] = thread
@@ -55,20 +55,27 @@ def fetch_documents(base_url, paths, timeout_seconds):
     for name, path in paths.items():
         reply = replies.get(name)
         if reply is None:
-            reply = DocumentReply(path, problem=f"timed out after {timeout_seconds:g} s")
+            reply = DocumentReply(path, problem=_timed_out(timeout_seconds))
         results[name] = reply
     return results
 
 
-def _fetch_into(replies, name, url, path, deadline):
-    replies[name] = fetch_document(url, path, deadline)
+def _fetch_into(replies, name, url, path, deadline, timeout_seconds):
+    replies[name] = fetch_document(url, path, deadline, timeout_seconds)
 
 
-def fetch_document(url, path, deadline):
-    """GET one JSON object before the monotonic `deadline`; never raises for network or data errors."""
+def _timed_out(timeout_seconds):
+    return f"timed out after {timeout_seconds:g} s"
+
+
+def fetch_document(url, path, deadline, timeout_seconds):
+    """GET one JSON object before the monotonic `deadline`, `timeout_seconds` after the start.
+
+    Returns a DocumentReply and never raises for network or data errors.
+    """
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        return DocumentReply(path, problem="timed out before the request was sent")
+        return DocumentReply(path, problem=_timed_out(timeout_seconds))
 
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
@@ -77,9 +84,11 @@ def fetch_document(url, path, deadline):
     except urllib.error.HTTPError as error:
         return DocumentReply(path, problem=_describe_http_error(error))
     except urllib.error.URLError as error:
+        if isinstance(error.reason, (socket.timeout, TimeoutError)):
+            return DocumentReply(path, problem=_timed_out(timeout_seconds))
         return DocumentReply(path, problem=_describe_os_error(error.reason))
     except (socket.timeout, TimeoutError):
-        return DocumentReply(path, problem="timed out while reading the response")
+        return DocumentReply(path, problem=_timed_out(timeout_seconds))
     except http.client.HTTPException as error:
         return DocumentReply(path, problem=f"invalid HTTP response ({type(error).__name__})")
     except OSError as error:
@@ -116,8 +125,6 @@ def _describe_http_error(error):
 
 
 def _describe_os_error(reason):
-    if isinstance(reason, (socket.timeout, TimeoutError)):
-        return "timed out"
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused (is scoreboard-collector running?)"
     if isinstance(reason, OSError) and reason.strerror:

@@ -18,7 +18,7 @@ def member(document, *keys):
 
 
 def number(value):
-    """A finite int or float (not a bool), else None."""
+    """Return a finite int or float (not a bool) unchanged, else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -27,7 +27,7 @@ def number(value):
 
 
 def non_negative(value):
-    """A finite number that is not negative, else None."""
+    """Return a finite number that is not negative unchanged, else None."""
     value = number(value)
     if value is None or value < 0:
         return None
@@ -35,24 +35,27 @@ def non_negative(value):
 
 
 def count(value):
-    """A non-negative int (not a bool), else None. Counts, sequences and pids are never negative."""
+    """Return a non-negative int (not a bool) unchanged, else None.
+
+    Counts, sequence numbers and pids are never negative.
+    """
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value
 
 
 def text(value):
-    """A str, else None."""
+    """Return a str unchanged, else None."""
     return value if isinstance(value, str) else None
 
 
 def flag(value):
-    """A bool, else None."""
+    """Return a bool unchanged, else None."""
     return value if isinstance(value, bool) else None
 
 
 def objects(value):
-    """The dict items of a JSON array; an empty list when the value is not an array."""
+    """Return the objects (dicts) of a JSON array, or an empty list when the value is not an array."""
     if not isinstance(value, list):
         return []
     return [item for item in value if isinstance(item, dict)]

@@ -29,7 +29,7 @@ GROUP_SERIES = (
 def summarise_history(document):
     """Aligned series over the last 30 minutes of samples, oldest first.
 
-    `times` holds each sample's Unix time and `breaks` the indexes of samples that follow a gap
+    `times` contains each sample's Unix time and `breaks` the indexes of samples that follow a gap
     (the collector missed samples before them), where a sparkline must not draw a line.
     Every series has one value per time, None where the value was unknown.
     """
@@ -73,7 +73,7 @@ def history_query(collector_info):
 
     `collector_info` is the `collector` object of an earlier document from the same collector,
     or None. The collector rejects a limit above its history capacity, so without that object
-    the query asks for the whole history and the panel keeps the last 30 minutes of it.
+    the query requests the whole history and the panel keeps the last 30 minutes of it.
     """
     capacity = count(member(collector_info, "history_capacity"))
     interval = non_negative(member(collector_info, "interval_seconds"))
@@ -83,12 +83,12 @@ def history_query(collector_info):
 
 
 def events_query(now_unix_seconds):
-    """The query string asking for the events of the sparklines' 30 minutes."""
+    """Return the query string that requests the events of the sparklines' 30 minutes."""
     return f"?since={int(now_unix_seconds) - SPARKLINE_SECONDS}&limit={EVENTS_SHOWN}"
 
 
 def summarise_events(document):
-    """The newest events first, with a flag for those that are restarts, stops or crashes."""
+    """Summarise events newest first, flagging those that are starts, stops, restarts or crashes."""
     events = []
     for event in objects(document.get("events")):
         kind = text(event.get("kind"))

@@ -66,7 +66,7 @@ def _apache_window(window):
 
 
 def summarise_wsgi(wsgi):
-    """The `wsgi` object: availability and one entry per process group."""
+    """Summarise the `wsgi` object: availability and one entry per process group."""
     if not isinstance(wsgi, dict):
         return {"up": None, "reason": "this collector sends no WSGI data", "groups": []}
     return {
@@ -77,7 +77,7 @@ def summarise_wsgi(wsgi):
 
 
 def group_label(process_group):
-    """The name shown for a process group; embedded mode has the empty name."""
+    """Return the name shown for a process group. Embedded mode has the empty name."""
     if process_group == "":
         return EMBEDDED_GROUP_LABEL
     return process_group if process_group is not None else "unknown"
@@ -118,7 +118,10 @@ def _wsgi_window(window):
 
 
 def find_group(wsgi_summary, process_group, mode):
-    """The summary of `process_group`; embedded mode matches the empty name or its label."""
+    """Return the summary of `process_group`, or None.
+
+    In embedded mode the empty name matches a group named "" or "(embedded)".
+    """
     for group in wsgi_summary.get("groups", []):
         if group["process_group"] == process_group:
             return group

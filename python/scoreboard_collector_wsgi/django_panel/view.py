@@ -1,7 +1,7 @@
 """The template context of the panel: display text and inline SVG built from the stored stats.
 
-Stats hold numbers; this module turns them into text at render time, so the stats stay plain
-JSON and a panel loaded from the toolbar's store renders the same as a fresh one.
+Stats contain numbers, and this module turns them into text at render time. The stats therefore
+stay plain JSON, and a panel loaded from the toolbar's store renders the same as a fresh one.
 """
 
 from django.utils.safestring import mark_safe
@@ -43,7 +43,7 @@ def build_context(stats):
 
 
 def nav_subtitle(stats):
-    """The one-line summary under the panel's name in the toolbar's side bar."""
+    """Return the one-line summary under the panel's name in the toolbar's side bar."""
     if stats.get("problem"):
         return "collector unavailable"
     apache = (stats.get("metrics") or {}).get("apache") or {}
@@ -168,8 +168,8 @@ def _wsgi_context(wsgi, history):
 
 
 def _total_time_sparkline(history, series, name):
-    # Collectors publish the p95 or the mean of the total time per history sample; the p95 is
-    # preferred because it shows slow requests that a mean hides.
+    # A collector publishes either the p95 or the mean of the total time per history sample.
+    # The p95 is preferred because it shows slow requests that a mean hides.
     p95 = series.get("total_time_p95_seconds") or []
     if any(value is not None for value in p95):
         return _sparkline(history, p95, f"{name} total time p95", display.seconds)

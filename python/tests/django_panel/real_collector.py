@@ -1,9 +1,9 @@
 """A private Apache serving the panel test site through mod_wsgi, and a scoreboard-collector watching it.
 
 Apache comes from scripts/apache-instance.sh with one daemon process group "app" (1 process,
-4 threads). The script copies the demo application to DIR/app.wsgi; mod_wsgi loads that file on
-the first request, so replacing it before any request makes the group serve the Django test site,
-wrapped in the WSGI scoreboard writer.
+4 threads). The script copies the demo application to DIR/app.wsgi, and mod_wsgi loads that file
+on the first request. Replacing it before any request therefore makes the group serve the Django
+test site, wrapped in the WSGI scoreboard writer.
 """
 
 import json
