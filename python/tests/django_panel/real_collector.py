@@ -165,12 +165,16 @@ class RealCollector:
             subprocess.run([APACHE_INSTANCE, "stop", self.apache_dir], check=False, stdout=subprocess.DEVNULL)
         shutil.rmtree(self.base, ignore_errors=True)
 
-    def collector_log_text(self):
-        try:
-            with open(os.path.join(self.base, "collector.log")) as log:
-                return log.read()
-        except OSError:
-            return ""
+    def diagnostics(self):
+        """The ends of Apache's error log and of the collector's log, for failure messages."""
+        parts = []
+        for name in (os.path.join("apache", "error.log"), "collector.log"):
+            try:
+                with open(os.path.join(self.base, name), errors="replace") as log:
+                    parts.append(f"--- {name} ---\n" + "".join(log.readlines()[-15:]))
+            except OSError as error:
+                parts.append(f"--- {name}: {error.strerror} ---")
+        return "\n".join(parts)
 
 
 def site_packages():

@@ -8,6 +8,7 @@ import pytest
 pytest.importorskip("debug_toolbar", reason="the panel tests need Django and django-debug-toolbar: run scripts/django-panel-test.sh")
 
 import django_setup  # noqa: E402, F401
+from django.core import checks  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from local_servers import SlowCollector, send, serve, unused_port  # noqa: E402
@@ -107,12 +108,14 @@ def test_invalid_settings_reported(setting, expected):
     with override_settings(SCOREBOARD_COLLECTOR=setting):
         response, panel_html = load_panel(Client())
         errors = CollectorPanel.run_checks()
+        system_check_ids = [message.id for message in checks.run_checks()]
 
     assert response.status_code == 200
     assert problem_line(panel_html).startswith(expected)
     assert len(errors) == 1
     assert errors[0].id == "scoreboard_collector_wsgi.E001"
     assert errors[0].msg.startswith(expected)
+    assert "scoreboard_collector_wsgi.E001" in system_check_ids
 
 
 def test_valid_settings_pass_checks():

@@ -17,6 +17,7 @@ pytest.importorskip("debug_toolbar", reason="the panel tests need Django and dja
 import django_setup  # noqa: E402, F401
 from local_servers import unused_port  # noqa: E402
 from real_collector import (  # noqa: E402
+    APACHE_INSTANCE,
     PROCESS_GROUP,
     PYTHON_DIR,
     REPOSITORY,
@@ -54,6 +55,8 @@ def real_collector():
         instance.start()
         yield instance
     finally:
+        # Shown by pytest when a test of this module failed.
+        print(instance.diagnostics())
         instance.stop()
 
 
@@ -121,7 +124,7 @@ def test_apache_numbers_from_collector(real_collector):
     before = warm_up_and_settle(real_collector)
     page_html, panel_html = load_page_and_panel(real_collector)
 
-    assert 'id="sc-problem"' not in panel_html, panel_html
+    assert 'id="sc-problem"' not in panel_html, panel_html[:3000]
     sample = compact_sample(real_collector, sample_sequence(panel_html))
     apache = sample["apache"]
     apache_rows = rows(panel_html, "sc-apache")
@@ -210,7 +213,7 @@ def test_stats_are_plain_json(real_collector):
     stats = collect_panel_stats(environ, time.time_ns() // 1000, PanelSettings(real_collector.collector_url, 3.0))
 
     assert stats["problem"] is None
-    assert stats["metrics"]["apache"]["up"] is True
+    assert stats["metrics"]["apache"]["up"] is True, stats["metrics"]["apache"]
     assert stats["history"]["times"]
     # Tuples, sets or other objects would not come back equal.
     assert json.loads(json.dumps(stats)) == stats
@@ -281,3 +284,20 @@ def test_browser_opens_panel(real_collector, dev_server, tmp_path):
     screenshot.unlink(missing_ok=True)
     run_chromium([f"--screenshot={screenshot}", "--window-size=1400,1300", url], tmp_path / "profile-screenshot")
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_graceful_restart_listed(real_collector):
+    # Runs last in this module: the restart replaces Apache's children and the daemon process.
+    subprocess.run([APACHE_INSTANCE, "signal", real_collector.apache_dir, "graceful"], check=True)
+    wait_for(
+        lambda: any(event["kind"] == "graceful_restart"
+                    for event in get_json(real_collector.collector_url + "/v1/events")["events"]),
+        "the collector reporting the graceful restart",
+    )
+    wait_for_port(real_collector.apache_port)
+    _, panel_html = load_page_and_panel(real_collector)
+
+    events = table(panel_html, "sc-events")
+    assert re.search(r'<tr class="sc-restart"><td>[^<]+ ago</td><td>graceful_restart</td><td>apache</td>', events), events
+    assert rows(panel_html, "sc-apache")["restarts seen (graceful / hard)"] == "1 (1 / 0)"
+    assert rows(panel_html, "sc-apache")["generation / uptime"].startswith("1 / ")
