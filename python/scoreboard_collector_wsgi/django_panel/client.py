@@ -1,18 +1,21 @@
 """Fetching of the collector's JSON documents within one overall deadline.
 
 The panel runs while a developer waits for a page, so every request to the collector shares one
-deadline. Each document is fetched on its own daemon thread; the caller waits for all of them
+deadline. Each document is fetched on its own daemon thread. The caller waits for all of them
 until the deadline and reports the ones still outstanding as timed out. A thread left behind ends
 at the latest when its socket timeout (the remaining time at its start) expires.
 """
 
 import http.client
 import json
+import logging
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
+
+logger = logging.getLogger(__name__)
 
 # The largest document accepted. 30 minutes of history with several WSGI groups stay far below it.
 MAXIMUM_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -61,7 +64,11 @@ def fetch_documents(base_url, paths, timeout_seconds):
 
 
 def _fetch_into(replies, name, url, path, deadline, timeout_seconds):
-    replies[name] = fetch_document(url, path, deadline, timeout_seconds)
+    try:
+        replies[name] = fetch_document(url, path, deadline, timeout_seconds)
+    except Exception as error:  # noqa: BLE001 - otherwise the caller would report a timeout
+        logger.exception("scoreboard-collector panel: GET %s failed", url)
+        replies[name] = DocumentReply(path, problem=f"request failed: {type(error).__name__}: {error}")
 
 
 def _timed_out(timeout_seconds):
@@ -71,7 +78,8 @@ def _timed_out(timeout_seconds):
 def fetch_document(url, path, deadline, timeout_seconds):
     """GET one JSON object before the monotonic `deadline`, `timeout_seconds` after the start.
 
-    Returns a DocumentReply and never raises for network or data errors.
+    Returns a DocumentReply. Network errors, HTTP errors, an invalid URL and invalid JSON become
+    its `problem`.
     """
     remaining = deadline - time.monotonic()
     if remaining <= 0:
@@ -93,6 +101,9 @@ def fetch_document(url, path, deadline, timeout_seconds):
         return DocumentReply(path, problem=f"invalid HTTP response ({type(error).__name__})")
     except OSError as error:
         return DocumentReply(path, problem=_describe_os_error(error))
+    except ValueError as error:
+        # http.client.InvalidURL, for example a port that is not a number.
+        return DocumentReply(path, problem=f"invalid URL {url!r} ({error})")
 
     if len(body) > MAXIMUM_DOCUMENT_BYTES:
         return DocumentReply(path, problem=f"response larger than {MAXIMUM_DOCUMENT_BYTES} bytes")

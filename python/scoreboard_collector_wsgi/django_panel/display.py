@@ -4,7 +4,7 @@ UNKNOWN = "unknown"
 
 
 def seconds(value):
-    """A duration: µs below 1 ms, ms below 1 s, else s."""
+    """Format a duration in µs below 1 ms, in ms below 1 s, else in s."""
     if value is None:
         return UNKNOWN
     if value < 0.001:
@@ -15,14 +15,14 @@ def seconds(value):
 
 
 def ratio(value):
-    """A utilisation (0–1) as a percentage."""
+    """Format a utilisation (0–1) as a percentage."""
     if value is None:
         return UNKNOWN
     return f"{value * 100:.1f} %"
 
 
 def rate(value, unit="/s"):
-    """A per-second rate with three significant digits."""
+    """Format a per-second rate with three significant digits."""
     if value is None:
         return UNKNOWN
     return f"{value:.3g}{unit}"
@@ -45,7 +45,7 @@ def byte_rate(value):
 
 
 def span(value):
-    """A long duration such as an uptime or an age: s, min, h or d."""
+    """Format a long duration such as an uptime or an age in s, min, h or d."""
     if value is None:
         return UNKNOWN
     if value < 60:
@@ -58,7 +58,7 @@ def span(value):
 
 
 def window(value):
-    """A window length such as 60 → "1 min", 1 → "1 s"."""
+    """Format a window length in seconds: 60 → "1 min", 1 → "1 s"."""
     if value is None:
         return UNKNOWN
     if value >= 60 and value % 60 == 0:

@@ -31,6 +31,9 @@ class CollectorPanel(Panel):
 
     title = "Scoreboard collector"
     template = TEMPLATE_NAME
+    # The collector is read with blocking calls, so django-debug-toolbar disables the panel for
+    # ASGI requests.
+    is_async = False
 
     @property
     def nav_subtitle(self):

@@ -13,9 +13,9 @@ PERCENTILE_ORDER = ("p50", "p90", "p95", "p99")
 
 
 def served_mode(environ):
-    """The mod_wsgi mode that served `environ`: daemon if it names a process group, else embedded.
+    """Return the mod_wsgi mode that served `environ`: daemon if it names a process group, else embedded.
 
-    MODE_NONE when no mod_wsgi key is present (for example under `runserver`).
+    Returns MODE_NONE when no mod_wsgi key is present, for example under `runserver`.
     """
     process_group = environ.get(PROCESS_GROUP_KEY)
     if isinstance(process_group, str) and process_group:
@@ -63,8 +63,8 @@ def measure_request(environ, now_us):
 
 
 def _seconds(microseconds):
-    # A negative phase comes from clock skew between Apache and daemon processes; like the
-    # writer, the panel counts it as 0.
+    # A negative phase comes from clock skew between Apache and daemon processes. The panel
+    # counts it as 0, like the writer.
     if microseconds is None:
         return None
     return max(0, microseconds) / MICROSECONDS_PER_SECOND
@@ -73,7 +73,7 @@ def _seconds(microseconds):
 def place_in_distribution(seconds, percentiles):
     """Describe `seconds` against `percentiles` ({"p50": s, "p90": s, ...}, None when unknown).
 
-    Returns a short phrase such as "faster than ~p50" or "slower than p90, faster than p95",
+    Returns a short phrase such as "faster than ~p50" or "slower than ~p90, faster than ~p95",
     or None when the value or the group's median is unknown. The collector's percentiles come
     from log-bucketed histograms (about 2 % relative error), hence "~".
     """
@@ -93,7 +93,7 @@ def place_in_distribution(seconds, percentiles):
 
 
 def choose_window(windows, phase):
-    """The widest window whose `phase` median is known: the longest recent distribution with data."""
+    """Return the widest window whose `phase` median is known: the longest recent distribution with data."""
     usable = [
         window for window in windows
         if number(window.get("window_seconds")) is not None and number((window.get(phase) or {}).get("p50")) is not None

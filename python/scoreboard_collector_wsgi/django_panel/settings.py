@@ -54,7 +54,11 @@ def _validated_url(url):
     if not isinstance(url, str):
         raise InvalidPanelSettings(f"{SETTING_NAME}['URL'] must be a string such as '{DEFAULT_URL}', not {url!r}")
     parts = urlsplit(url)
-    if parts.scheme != "http" or not parts.netloc:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme != "http" or not parts.hostname or port == -1:
         raise InvalidPanelSettings(
             f"{SETTING_NAME}['URL'] is invalid: {url!r}; use the collector's http:// address, such as '{DEFAULT_URL}'"
         )

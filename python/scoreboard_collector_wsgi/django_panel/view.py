@@ -47,8 +47,10 @@ def nav_subtitle(stats):
     if stats.get("problem"):
         return "collector unavailable"
     apache = (stats.get("metrics") or {}).get("apache") or {}
+    if apache.get("up") is False:
+        return "Apache unavailable"
     if apache.get("up") is not True:
-        return "Apache down"
+        return ""
     return f"Apache {display.ratio(apache.get('utilisation'))} busy, {display.rate(apache.get('requests_per_second'), ' req/s')}"
 
 

@@ -38,7 +38,7 @@ def send(handler, status, body, content_type="application/json"):
 
 
 class SlowCollector:
-    """A collector that answers only after `release()`; it records which requests it answered."""
+    """A collector that responds only after `release()`. It records the requests it received and answered."""
 
     def __init__(self):
         self.released = threading.Event()

@@ -99,6 +99,8 @@ def test_no_sample_yet_reported():
 
 @pytest.mark.parametrize("setting, expected", [
     ({"URL": "file:///etc/passwd"}, "SCOREBOARD_COLLECTOR['URL'] is invalid: 'file:///etc/passwd'"),
+    ({"URL": "http://127.0.0.1:91l8"}, "SCOREBOARD_COLLECTOR['URL'] is invalid: 'http://127.0.0.1:91l8'"),
+    ({"URL": "http://:9118"}, "SCOREBOARD_COLLECTOR['URL'] is invalid: 'http://:9118'"),
     ({"TIMEOUT": 0}, "SCOREBOARD_COLLECTOR['TIMEOUT'] is invalid: 0;"),
     ({"TIMEOUT": "fast"}, "SCOREBOARD_COLLECTOR['TIMEOUT'] is invalid: 'fast';"),
     ({"URL": "http://127.0.0.1:9118", "TIMOUT": 1}, "SCOREBOARD_COLLECTOR has unknown key(s) TIMOUT"),
