@@ -2,6 +2,7 @@
 
 import html
 import json
+import threading
 
 import pytest
 
@@ -123,3 +124,33 @@ def test_invalid_settings_reported(setting, expected):
 def test_valid_settings_pass_checks():
     with override_settings(SCOREBOARD_COLLECTOR={"URL": "http://127.0.0.1:9118/", "TIMEOUT": 0.5}):
         assert CollectorPanel.run_checks() == []
+
+
+def test_trickling_collector_not_awaited():
+    finished = threading.Event()
+    stop = threading.Event()
+
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        try:
+            while not stop.wait(0.05):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+        except OSError:
+            pass
+        finished.set()
+
+    try:
+        with serve(trickle) as url, collector_settings(url, timeout=0.3):
+            response, panel_html = load_panel(Client())
+            sender_finished_first = finished.is_set()
+            stop.set()
+    finally:
+        stop.set()
+
+    assert response.status_code == 200
+    assert sender_finished_first is False
+    assert problem_line(panel_html) == f"Collector at {url} unavailable: timed out after 0.3 s (/v1/metrics)."
