@@ -15,6 +15,10 @@ public struct WorkerCensus: Sendable, Equatable {
     public var idle = 0
     /// Busy workers in state graceful (counted in `busy` too).
     public var gracefulBusy = 0
+    /// Workers in state graceful in any live process, quiescing ones included: requests an old
+    /// generation is finishing after a graceful restart. mod_status counts a quiescing process's
+    /// workers as neither busy nor idle, so they appear only here and in `perState`.
+    public var gracefullyFinishing = 0
     /// Workers not dead in processes with a pid: threads Apache has started.
     public var startedThreads = 0
 
@@ -62,6 +66,7 @@ public struct WorkerCensus: Sendable, Equatable {
                 perState[worker.status.index] += 1
                 if live && worker.status != .dead { startedThreads += 1 }
                 if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
+                if live && worker.status == .graceful { gracefullyFinishing += 1 }
                 if live { countInFlight(worker, nowMicroseconds: nowMicroseconds) }
                 guard counted else { continue }
 

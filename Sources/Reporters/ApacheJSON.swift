@@ -97,6 +97,7 @@ enum ApacheJSON {
             json.field("idle", workers.idle)
             json.field("busy_excluding_graceful", workers.busyExcludingGraceful)
             json.field("graceful", workers.gracefulBusy)
+            json.field("gracefully_finishing", workers.gracefullyFinishing)
             json.field("started_threads", workers.startedThreads)
             json.object("states") { json in writeStates(workers, into: &json) }
         }
