@@ -35,7 +35,7 @@ enum ApacheJSON {
         }
     }
 
-    /// The numbers of one history entry, flat, so 30 minutes of history stay small.
+    /// Writes the numbers of one history entry, flat, so that 30 minutes of history stay small.
     static func writeCompact(_ sample: DerivedSample, into json: inout JSONWriter) {
         json.object("apache") { json in
             writeAvailability(sample, into: &json)
