@@ -123,12 +123,14 @@ class RealCollector:
         os.mkdir(self.segment_dir)
         os.chmod(self.segment_dir, 0o777)
 
-        subprocess.run(
+        started = subprocess.run(
             [APACHE_INSTANCE, "start", self.apache_dir, "--port", str(self.apache_port),
              "--wsgi-daemon", f"{PROCESS_GROUP}:1:{DAEMON_THREADS}"],
-            check=True, stdout=subprocess.DEVNULL,
+            capture_output=True, text=True,
         )
-        self.apache_started = True
+        self.apache_started = os.path.exists(os.path.join(self.apache_dir, "run", "apache2.pid"))
+        if started.returncode != 0:
+            raise RuntimeError(f"apache-instance.sh start failed with status {started.returncode}: {started.stderr.strip()}")
         self._install_django_site()
 
         empty_config = os.path.join(self.base, "collector.conf")
