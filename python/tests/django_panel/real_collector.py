@@ -23,6 +23,8 @@ REPOSITORY = os.path.dirname(PYTHON_DIR)
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 APACHE_INSTANCE = os.path.join(REPOSITORY, "scripts", "apache-instance.sh")
 PROCESS_GROUP = "app"
+# The User directive of the instance's httpd.conf.
+APACHE_USER = "www-data"
 DAEMON_THREADS = 4
 STARTUP_SECONDS = 30
 
@@ -55,7 +57,23 @@ def missing_prerequisite():
         return f"collector binary {collector_binary()} not found: run 'swift build' in {REPOSITORY}"
     if not os.access("/usr/sbin/apache2", os.X_OK) or not os.path.exists("/usr/lib/apache2/modules/mod_wsgi.so"):
         return "apache2 or libapache2-mod-wsgi-py3 is not installed: run 'make deps'"
+    for path in site_files():
+        # Apache's children run as www-data and import the site from these files.
+        readable = subprocess.run(["runuser", "-u", APACHE_USER, "--", "test", "-r", path], capture_output=True)
+        if readable.returncode != 0:
+            return f"{APACHE_USER} cannot read {path}, which mod_wsgi must import; make its directories world-readable"
     return None
+
+
+def site_files():
+    """Files that the mod_wsgi daemon imports: the package, the test site and Django."""
+    import django
+
+    return [
+        os.path.join(PYTHON_DIR, "scoreboard_collector_wsgi", "__init__.py"),
+        os.path.join(TESTS_DIR, "panel_site", "settings.py"),
+        django.__file__,
+    ]
 
 
 def get_json(url, timeout=5):
