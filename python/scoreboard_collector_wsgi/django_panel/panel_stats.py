@@ -1,18 +1,32 @@
 """The panel's stats for one request: this request's timing and the collector's view of the host."""
 
+import threading
+import time
+
 from .client import fetch_documents
-from .history_summary import events_query, history_query, summarise_events, summarise_history
+from .history_cache import HISTORY_PATH, HistoryCache
+from .history_summary import events_query, summarise_events, summarise_history
 from .metrics_summary import find_group, summarise_metrics
 from .request_timing import compare_with_group, measure_request
 
 METRICS_PATH = "/v1/metrics"
-HISTORY_PATH = "/v1/history"
 EVENTS_PATH = "/v1/events"
 
 # The `collector` object (history capacity, interval) last received from each collector URL.
-# The three documents are fetched at once, so the history query of a request uses the object
-# from an earlier request.
+# The documents are fetched at once, so the history query of a request uses the object from an
+# earlier request.
 _collector_info_by_url = {}
+_history_caches = {}
+_history_caches_lock = threading.Lock()
+
+
+def history_cache(url):
+    """Return this process's history cache for the collector at `url`."""
+    with _history_caches_lock:
+        cache = _history_caches.get(url)
+        if cache is None:
+            cache = _history_caches[url] = HistoryCache(url)
+        return cache
 
 
 def collect_panel_stats(environ, now_us, panel_settings):
@@ -35,12 +49,12 @@ def collect_panel_stats(environ, now_us, panel_settings):
         "comparison": None,
     }
 
-    paths = {
-        "metrics": METRICS_PATH,
-        "history": HISTORY_PATH + history_query(_collector_info_by_url.get(panel_settings.url)),
-        "events": EVENTS_PATH + events_query(now_us / 1_000_000),
-    }
+    deadline = time.monotonic() + panel_settings.timeout_seconds
+    cache = history_cache(panel_settings.url)
+    history_fetch = cache.start_refresh(_collector_info_by_url.get(panel_settings.url))
+    paths = {"metrics": METRICS_PATH, "events": EVENTS_PATH + events_query(now_us / 1_000_000)}
     replies = fetch_documents(panel_settings.url, paths, panel_settings.timeout_seconds)
+    samples, history_problem, history_loading = cache.snapshot(history_fetch, deadline - time.monotonic())
 
     metrics_reply = replies["metrics"]
     if metrics_reply.problem is not None:
@@ -62,11 +76,15 @@ def collect_panel_stats(environ, now_us, panel_settings):
         stats["comparison"] = compare_with_group(timing, group)
         stats["comparison"]["group_found"] = group is not None
 
-    history_reply = replies["history"]
-    if history_reply.problem is None:
-        stats["history"] = summarise_history(history_reply.document)
-    else:
-        stats["notes"].append(f"History unavailable: {history_reply.problem} ({HISTORY_PATH}).")
+    if samples:
+        stats["history"] = summarise_history({"samples": samples})
+    if history_loading:
+        stats["notes"].append(
+            f"History not updated within {panel_settings.timeout_seconds:g} s ({HISTORY_PATH}); "
+            "it keeps loading in the background for the next page."
+        )
+    elif history_problem is not None:
+        stats["notes"].append(f"History not updated: {history_problem} ({HISTORY_PATH}).")
 
     events_reply = replies["events"]
     if events_reply.problem is None:

@@ -13,6 +13,7 @@ from local_servers import send, serve  # noqa: E402
 from toolbar_pages import load_panel  # noqa: E402
 
 from scoreboard_collector_wsgi.django_panel import display  # noqa: E402
+from scoreboard_collector_wsgi.django_panel.history_cache import MAXIMUM_CACHED_SAMPLES, HistoryCache  # noqa: E402
 from scoreboard_collector_wsgi.django_panel.history_summary import (  # noqa: E402
     history_query,
     summarise_events,
@@ -213,3 +214,55 @@ def test_group_sparkline_falls_back_to_mean_total():
 
     assert labels == ["app utilisation", "app requests/s", "app mean total time", "app mean queue time"]
     assert context["wsgi"]["groups"][0]["sparklines"][2]["now"] == "12.0 ms"
+
+
+def history_document(started, sequences, start_time=1000.0):
+    return {"collector": {"started_unix_seconds": started},
+            "samples": [history_sample(sequence, start_time + sequence, 0.1) for sequence in sequences]}
+
+
+def cached_sequences(cache):
+    return [(sample["sequence"], sample["gap"]) for sample in cache.samples()]
+
+
+def test_history_cache_appends_new_samples():
+    cache = HistoryCache("http://127.0.0.1:9118")
+    cache.merge(history_document(5.0, [1, 2, 3]))
+    cache.merge(history_document(5.0, [3, 4]))
+
+    assert cached_sequences(cache) == [(1, False), (2, False), (3, False), (4, False)]
+
+
+def test_history_cache_marks_missed_samples_as_gap():
+    cache = HistoryCache("http://127.0.0.1:9118")
+    cache.merge(history_document(5.0, [1, 2]))
+    cache.merge(history_document(5.0, [7, 8]))
+
+    assert cached_sequences(cache) == [(1, False), (2, False), (7, True), (8, False)]
+
+
+def test_history_cache_reset_on_collector_restart():
+    cache = HistoryCache("http://127.0.0.1:9118")
+    cache.merge(history_document(5.0, [40, 41]))
+    cache.merge(history_document(900.0, [1, 2]))
+
+    assert cached_sequences(cache) == [(1, False), (2, False)]
+
+
+def test_history_cache_keeps_30_minutes():
+    cache = HistoryCache("http://127.0.0.1:9118")
+    cache.merge(history_document(5.0, range(1, 2001)))
+
+    sequences = [sequence for sequence, _ in cached_sequences(cache)]
+    assert sequences[0] == 2000 - 1800
+    assert sequences[-1] == 2000
+
+
+def test_history_cache_sample_limit():
+    cache = HistoryCache("http://127.0.0.1:9118")
+    samples = [history_sample(sequence, 1000.0 + sequence * 0.1, 0.1) for sequence in range(1, 5001)]
+    cache.merge({"collector": {"started_unix_seconds": 5.0}, "samples": samples})
+
+    sequences = [sequence for sequence, _ in cached_sequences(cache)]
+    assert len(sequences) == MAXIMUM_CACHED_SAMPLES
+    assert sequences[-1] == 5000

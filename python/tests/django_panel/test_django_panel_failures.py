@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 import threading
 
 import pytest
@@ -154,3 +155,30 @@ def test_trickling_collector_not_awaited():
     assert response.status_code == 200
     assert sender_finished_first is False
     assert problem_line(panel_html) == f"Collector at {url} unavailable: timed out after 0.3 s (/v1/metrics)."
+
+
+def test_slow_history_shows_numbers():
+    history = SlowCollector()
+    metrics = json.dumps({"collector": {"version": "0.1.0"}, "sequence": 9, "time_unix_seconds": 1.0,
+                          "apache": {"up": False, "reason": "Apache is not running"}}).encode()
+
+    def handle(handler):
+        if handler.path.startswith("/v1/history"):
+            history.handle(handler)
+        elif handler.path.startswith("/v1/events"):
+            send(handler, 200, b'{"events": []}')
+        else:
+            send(handler, 200, metrics)
+
+    try:
+        with serve(handle) as url, collector_settings(url, timeout=0.3):
+            response, panel_html = load_panel(Client())
+            history.release()
+    finally:
+        history.release()
+
+    assert response.status_code == 200
+    assert 'id="sc-problem"' not in panel_html
+    assert "Apache unavailable: Apache is not running" in panel_html
+    notes = [html.unescape(note) for note in re.findall(r'<p class="sc-note">([^<]*)</p>', panel_html)]
+    assert notes == ["History not updated within 0.3 s (/v1/history); it keeps loading in the background for the next page."]

@@ -32,7 +32,7 @@ from real_collector import (  # noqa: E402
 from toolbar_pages import PANEL_ID, panel_button, request_id_of  # noqa: E402
 
 from scoreboard_collector_wsgi.django_panel import display  # noqa: E402
-from scoreboard_collector_wsgi.django_panel.panel_stats import collect_panel_stats  # noqa: E402
+from scoreboard_collector_wsgi.django_panel.panel_stats import collect_panel_stats, history_cache  # noqa: E402
 from scoreboard_collector_wsgi.django_panel.settings import PanelSettings  # noqa: E402
 
 WARM_UP_REQUESTS = 8
@@ -259,6 +259,26 @@ def run_chromium(arguments, profile_dir):
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     return completed.stdout
+
+
+def test_history_fetched_incrementally(real_collector):
+    settings = PanelSettings(real_collector.collector_url, 3.0)
+    cache = history_cache(settings.url)
+    first = collect_panel_stats({}, time.time_ns() // 1000, settings)
+    wait_for(lambda: cache.samples() and cache.samples()[-1]["sequence"] >= first["metrics"]["sequence"],
+             "the first history fetch")
+    newest_cached = cache.samples()[-1]["sequence"]
+    wait_for(lambda: get_json(real_collector.collector_url + "/v1/metrics")["sequence"] > newest_cached + 1,
+             "two more collector samples")
+
+    second = collect_panel_stats({}, time.time_ns() // 1000, settings)
+
+    assert cache.last_path == f"/v1/history?since={newest_cached}"
+    assert second["notes"] == []
+    sequences = [sample["sequence"] for sample in cache.samples()]
+    assert sequences == list(range(sequences[0], sequences[-1] + 1))
+    assert sequences[-1] > newest_cached
+    assert len(second["history"]["times"]) == len(sequences)
 
 
 def test_browser_opens_panel(real_collector, dev_server, tmp_path):
