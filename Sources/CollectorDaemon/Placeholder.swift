@@ -1,1 +1,0 @@
-public enum CollectorMain { public static func run() { print("scoreboard-collector: not built yet") } }

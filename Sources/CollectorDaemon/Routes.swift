@@ -1,0 +1,61 @@
+import HTTPServer
+import History
+import Reporters
+
+/// The HTTP API: every route, its parameters and the document it returns.
+enum Routes {
+    static let index: [(path: String, summary: String)] = [
+        ("/v1/metrics", "latest derived sample, in full"),
+        ("/v1/history", "derived samples, oldest first; ?since=SEQUENCE&limit=N"),
+        ("/v1/events", "restarts, stops, crashes, recycled children, anomalies; ?since=UNIX_SECONDS&limit=N"),
+        ("/v1/scoreboard/apache", "last raw Apache scoreboard snapshot"),
+        ("/health", "collector and source status"),
+    ]
+
+    static func router(info: CollectorInfo, sampler: Sampler, redact: @escaping @Sendable () -> Bool) -> Router {
+        let history = sampler.history
+        let historyLimit = 1...max(1, info.historyCapacity)
+        return Router(
+            routes: [
+                Route("/v1/metrics") { _ in
+                    let latest = sampler.latestReadings
+                    return .json(MetricsDocument.render(info: info, history: history, latestApache: latest.apache, redact: redact()))
+                },
+                Route("/v1/history") { request in
+                    try request.requireKnownQueryParameters(["since", "limit"])
+                    let since = try request.queryInteger("since", in: 0...Int.max)
+                    let limit = try request.queryInteger("limit", in: historyLimit)
+                    return .json(HistoryDocument.render(info: info, history: history, afterSequence: since.map(UInt64.init), limit: limit))
+                },
+                Route("/v1/events") { request in
+                    try request.requireKnownQueryParameters(["since", "limit"])
+                    let since = try request.queryDecimal("since", in: 0...1e11) ?? 0
+                    let limit = try request.queryInteger("limit", in: 1...100_000) ?? 4096
+                    return .json(EventsDocument.render(info: info, history: history, sinceMicroseconds: Int64(since * 1e6), limit: limit))
+                },
+                Route("/v1/scoreboard/apache") { _ in
+                    let latest = sampler.latestReadings
+                    return .json(ScoreboardDocument.render(latest.apache, unavailable: latest.apacheUnavailable, redact: redact()))
+                },
+                Route("/health") { _ in .json(HealthDocument.render(info: info, history: history)) },
+                Route("/v1/") { _ in .json(indexDocument()) },
+                Route("/") { _ in .json(indexDocument()) },
+            ],
+            notFoundHint: "see /v1/ for the list of routes")
+    }
+
+    private static func indexDocument() -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.array("routes") { json in
+            for route in index {
+                json.beginObject()
+                json.field("path", route.path)
+                json.field("description", route.summary)
+                json.endObject()
+            }
+        }
+        json.endObject()
+        return json.text
+    }
+}
