@@ -167,14 +167,15 @@ enum ApacheExposition {
 
         var sampled = MetricFamily(
             "apache_sampled_response_time_seconds", .gauge,
-            help: "Quantiles of the completed requests the scoreboard showed over a window; a sample of the requests (each worker shows only its last one), so not aggregatable across hosts.")
+            help: "Percentiles of the completed requests the scoreboard showed over a window; a sample of the requests (each worker shows only its last one), so not aggregatable across hosts.")
         guard apache.countersUnavailableReason == nil else { return [mean] }
         for seconds in responseTimeWindowSeconds {
             let window = history.apacheResponseTimes(windowSeconds: seconds)
             guard let summary = window.sampled else { continue }
             let windowLabel = ("window", "\(PrometheusNumber.format(seconds))s")
-            for (quantile, value) in [("0.5", summary.p50Seconds), ("0.9", summary.p90Seconds), ("0.95", summary.p95Seconds), ("0.99", summary.p99Seconds)] {
-                sampled.add(value, labels: [windowLabel, ("quantile", quantile)])
+            // A "quantile" label is reserved for summaries, which also need _sum and _count.
+            for (percentile, value) in [("50", summary.p50Seconds), ("90", summary.p90Seconds), ("95", summary.p95Seconds), ("99", summary.p99Seconds)] {
+                sampled.add(value, labels: [windowLabel, ("percentile", percentile)])
             }
         }
         return [mean, sampled]
@@ -209,7 +210,7 @@ enum ApacheExposition {
         restarts.add(apache.hardRestartsTotal, labels: [("type", "hard")])
 
         var anomalies = MetricFamily(
-            "apache_counter_anomalies_total", .counter,
+            "apache_scoreboard_anomalies_total", .counter,
             help: "Worker counter readings the collector rejected since it started, because they decreased or rose implausibly fast.")
         anomalies.add(apache.anomaliesTotal)
         return [restarts, anomalies]

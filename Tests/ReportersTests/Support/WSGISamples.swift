@@ -1,0 +1,32 @@
+import Reporters
+import ScoreboardSources
+
+/// WSGI exposition inputs whose histograms are filled through the scoreboard geometry, the
+/// way the writer buckets durations.
+enum WSGISamples {
+    static let geometry = WSGIHistogramGeometry.version1
+
+    /// A cumulative histogram of the given durations in µs.
+    static func histogram(microseconds: [Double]) -> WSGIExpositionInput.CumulativeHistogram {
+        var counts = [UInt64](repeating: 0, count: geometry.bucketCount)
+        for value in microseconds {
+            counts[geometry.bucket(ofMicroseconds: value)] += 1
+        }
+        return WSGIExpositionInput.CumulativeHistogram(counts: counts, sumMicroseconds: UInt64(microseconds.reduce(0, +)))
+    }
+
+    static func group(_ name: String, applicationMicroseconds: [Double] = [2_000, 40_000, 40_000, 900_000]) -> WSGIExpositionInput.Group {
+        WSGIExpositionInput.Group(
+            processGroup: name, mode: "daemon", liveProcesses: 2, configuredProcesses: 2, threadsBusy: 3, threadsTotal: 8,
+            utilisation: 0.375, requestsPerSecond: 4, requestsTotal: UInt64(applicationMicroseconds.count),
+            statusClassTotals: [0, UInt64(applicationMicroseconds.count) - 1, 0, 0, 1], exceptionsTotal: 1, inFlight: 3,
+            oldestInFlightSeconds: 1.25,
+            applicationTime: histogram(microseconds: applicationMicroseconds),
+            queueTime: histogram(microseconds: applicationMicroseconds.map { _ in 150 }),
+            totalTime: histogram(microseconds: applicationMicroseconds.map { $0 + 300 }))
+    }
+
+    static func input(groups: [String] = ["app", "reports"]) -> WSGIExpositionInput {
+        WSGIExpositionInput(up: true, tornRecordsTotal: 0, groups: groups.map { group($0) })
+    }
+}
