@@ -16,6 +16,9 @@
 # 4 threads) unless --wsgi-daemon lists groups (each also served under /GROUP) or
 # --wsgi-embedded asks for embedded mode; prefork defaults to embedded mode. Embedded mode
 # under a threaded MPM makes "stop" wait about 10 s for a child to exit.
+#
+# --wsgi-writer DIR loads the WSGI scoreboard writer from python/ in this repository into every
+# WSGI process (WSGIImportScript), with its segments in DIR (created 2770 root:www-data).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,14 +81,23 @@ start)
     if [ ${#wsgi_daemons[@]} -eq 0 ] && [ $embedded = 0 ] && [ "$mpm" != prefork ]; then
         wsgi_daemons=("app:1:4")
     fi
+    python_dir=$(cd "$here/../python" && pwd)
+    import_script="$python_dir/scoreboard_collector_wsgi/import_script.py"
     wsgi_lines=""
     if [ ${#wsgi_daemons[@]} -eq 0 ]; then
-        wsgi_lines="WSGIScriptAlias /app $dir/app.wsgi"
+        wsgi_lines="WSGIApplicationGroup %{GLOBAL}"$'\n'"WSGIScriptAlias /app $dir/app.wsgi"$'\n'
+        if [ -n "$writer" ]; then
+            wsgi_lines+="WSGIPythonPath $python_dir"$'\n'
+            wsgi_lines+="WSGIImportScript $import_script process-group=%{GLOBAL} application-group=%{GLOBAL}"$'\n'
+        fi
     else
         first=1
         for spec in "${wsgi_daemons[@]}"; do
             IFS=: read -r group processes threads <<< "$spec"
-            wsgi_lines+="WSGIDaemonProcess $group processes=$processes threads=$threads display-name=%{GROUP}"$'\n'
+            wsgi_lines+="WSGIDaemonProcess $group processes=$processes threads=$threads display-name=%{GROUP} python-path=$python_dir"$'\n'
+            if [ -n "$writer" ]; then
+                wsgi_lines+="WSGIImportScript $import_script process-group=$group application-group=%{GLOBAL}"$'\n'
+            fi
             wsgi_lines+="WSGIScriptAlias /$group $dir/app.wsgi process-group=$group application-group=%{GLOBAL}"$'\n'
             if [ $first = 1 ]; then
                 wsgi_lines+="WSGIScriptAlias /app $dir/app.wsgi process-group=$group application-group=%{GLOBAL}"$'\n'
@@ -93,9 +105,10 @@ start)
             fi
         done
     fi
-    writer_lines=""
     if [ -n "$writer" ]; then
-        writer_lines="SetEnv SCOREBOARD_WSGI_DIR $writer"
+        install -d -m 2770 -g www-data "$writer"
+        # The writer finds its directory in the environment mod_wsgi processes inherit from apache2.
+        export SCOREBOARD_WSGI_DIR="$writer"
     fi
 
     sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@MPM@|$mpm|g" -e "s|@EXTENDED@|$extended|g" \
@@ -103,7 +116,6 @@ start)
         -e "s|@THREADS_LINE@|$threads_line|g" -e "s|@MRW@|$mrw_value|g" "$template" > "$dir/httpd.conf"
     if [ -n "$scoreboard" ]; then echo "ScoreboardFile $scoreboard" >> "$dir/httpd.conf"; fi
     printf '%s\n' "$wsgi_lines" >> "$dir/httpd.conf"
-    printf '%s\n' "$writer_lines" >> "$dir/httpd.conf"
 
     apache -t >/dev/null 2>"$dir/configtest.log" || { cat "$dir/configtest.log" >&2; exit 1; }
     # apache2 daemonizes; its descriptors must not keep the caller's pipes open.
