@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# End-to-end check of GET /metrics with a real Prometheus server.
+#
+#   prometheus-live-check.sh [COLLECTOR_BINARY]
+#
+# Starts a private Apache (scripts/apache-instance.sh), the collector and /usr/bin/prometheus
+# (scrape interval 1 s) on free ports of 127.0.0.1, all under one temporary directory. Then,
+# through Prometheus's HTTP API (/api/v1/query), it checks that:
+#   1. apache_accesses_total grows by exactly the number of requests ab sent;
+#   2. busy workers and in-flight requests show a slow request (/app/sleep?seconds=3);
+#   3. when the collector exports WSGI histograms, histogram_quantile over
+#      wsgi_application_time_seconds_bucket lands in the bucket of the 3 s request.
+# Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any check failed. Everything it
+# started is stopped by PID on exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+collector=${1:-$root/.build/debug/scoreboard-collector}
+python=/usr/bin/python3
+
+for tool in /usr/bin/prometheus /usr/bin/ab /usr/bin/curl "$python" "$collector"; do
+    [ -x "$tool" ] || { echo "prometheus-live-check: $tool not found; run 'make deps' and 'swift build'" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/prometheus-live-check.XXXXXX)
+chmod 755 "$work"
+collector_pid="" prometheus_pid="" failures=0
+
+cleanup() {
+    [ -n "$prometheus_pid" ] && kill "$prometheus_pid" 2>/dev/null && wait "$prometheus_pid" 2>/dev/null || true
+    [ -n "$collector_pid" ] && kill "$collector_pid" 2>/dev/null && wait "$collector_pid" 2>/dev/null || true
+    "$here/apache-instance.sh" stop "$work/apache" >/dev/null 2>&1 || true
+    if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "prometheus-live-check: logs kept in $work" >&2; fi
+}
+trap cleanup EXIT
+
+free_port() {
+    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Prints the first value of an instant query, or nothing when the result is empty.
+query() {
+    local body
+    body=$(curl -sf --get "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1") || return 0
+    "$python" -c 'import json, sys
+result = json.loads(sys.argv[1])["data"]["result"]
+print(result[0]["value"][1] if result else "")' "$body"
+}
+
+# Waits up to $2 seconds until query $1 returns a value for which "$3" (a Python expression
+# over v) is true; prints the last value.
+wait_for() {
+    local expression=$1 timeout=$2 condition=$3 value=""
+    for _ in $(seq 1 $((timeout * 4))); do
+        value=$(query "$expression" || true)
+        if [ -n "$value" ] && "$python" -c "import sys; v = float(sys.argv[1]); sys.exit(0 if ($condition) else 1)" "$value"; then
+            echo "$value"
+            return 0
+        fi
+        sleep 0.25
+    done
+    echo "$value"
+    return 1
+}
+
+report() {
+    local status=$1 name=$2 detail=$3
+    echo "$status $name: $detail"
+    [ "$status" = FAIL ] && failures=$((failures + 1))
+    return 0
+}
+
+apache_port=$(free_port)
+collector_port=$(free_port)
+prometheus_port=$(free_port)
+
+"$here/apache-instance.sh" start "$work/apache" --port "$apache_port" --wsgi-writer "$work/wsgi" >/dev/null
+
+"$collector" --config /dev/null --listen "127.0.0.1:$collector_port" --log-target stderr \
+    --apache-pid-file "$work/apache/run/apache2.pid" --apache-config "$work/apache/httpd.conf" \
+    --wsgi-dir "$work/wsgi" </dev/null >"$work/collector.log" 2>&1 &
+collector_pid=$!
+
+cat >"$work/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: scoreboard-collector
+    static_configs:
+      - targets: ["127.0.0.1:$collector_port"]
+YAML
+/usr/bin/prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+    --web.listen-address="127.0.0.1:$prometheus_port" </dev/null >"$work/prometheus.log" 2>&1 &
+prometheus_pid=$!
+
+if ! wait_for 'apache_up{job="scoreboard-collector"}' 30 'v == 1' >/dev/null; then
+    report FAIL scrape "Prometheus never saw apache_up 1 (see $work/prometheus.log and collector.log)"
+    exit 1
+fi
+report ok scrape "Prometheus scrapes the collector and apache_up is 1"
+
+# 1. Request counter: exactly the requests ab sent. Nothing else talks to this Apache.
+requests=200
+before=$(wait_for 'apache_accesses_total' 10 'v >= 0')
+/usr/bin/ab -q -n "$requests" -c 4 "http://127.0.0.1:$apache_port/index.html" >"$work/ab.log" 2>&1
+expected=$("$python" -c "print(int(float('$before')) + $requests)")
+if after=$(wait_for 'apache_accesses_total' 15 "v >= $expected"); then
+    if [ "$("$python" -c "print(int(float('$after')))")" = "$expected" ]; then
+        report ok requests "apache_accesses_total grew by $requests ($before → $after)"
+    else
+        report FAIL requests "apache_accesses_total grew from $before to $after, expected $expected"
+    fi
+else
+    report FAIL requests "apache_accesses_total reached only $after, expected $expected"
+fi
+rate=$(query 'max_over_time(apache_requests_per_second[30s])')
+if [ -n "$rate" ] && "$python" -c "import sys; sys.exit(0 if float('$rate') > 0 else 1)"; then
+    report ok rate "max_over_time(apache_requests_per_second[30s]) = $rate"
+else
+    report FAIL rate "max_over_time(apache_requests_per_second[30s]) = '$rate', expected > 0"
+fi
+
+# 2. A slow request keeps one worker busy for 3 s.
+curl -sf "http://127.0.0.1:$apache_port/app/sleep?seconds=3" >"$work/sleep.out" &
+sleeper=$!
+if busy=$(wait_for 'apache_workers{state="busy"}' 10 'v >= 1'); then
+    report ok busy "apache_workers{state=\"busy\"} = $busy during /app/sleep?seconds=3"
+else
+    report FAIL busy "apache_workers{state=\"busy\"} = '$busy' during /app/sleep?seconds=3, expected >= 1"
+fi
+wait "$sleeper" || report FAIL busy "/app/sleep?seconds=3 failed"
+sleep 2
+oldest=$(query 'max_over_time(apache_oldest_request_in_flight_seconds[20s])')
+if [ -n "$oldest" ] && "$python" -c "import sys; v = float('$oldest'); sys.exit(0 if 1.5 <= v <= 4.5 else 1)"; then
+    report ok in_flight "max_over_time(apache_oldest_request_in_flight_seconds[20s]) = $oldest"
+else
+    report FAIL in_flight "max_over_time(apache_oldest_request_in_flight_seconds[20s]) = '$oldest', expected about 3"
+fi
+
+# 3. WSGI latency histogram: the slow request is the only one in group app.
+if [ -z "$(query 'wsgi_up')" ]; then
+    report skip histogram "the collector exports no wsgi_up, so no WSGI histograms to query"
+else
+    quantile='histogram_quantile(0.99, sum by (le, process_group) (increase(wsgi_application_time_seconds_bucket{process_group="app"}[1m])))'
+    if value=$(wait_for "$quantile" 15 'v == v and 2.5 <= v <= 3.5'); then
+        report ok histogram "$quantile = $value"
+    else
+        report FAIL histogram "$quantile = '$value', expected between 2.5 and 3.5"
+    fi
+fi
+
+[ "$failures" -eq 0 ]
