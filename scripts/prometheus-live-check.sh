@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
-# End-to-end check of GET /metrics with a real Prometheus server.
+# End-to-end check of GET /metrics with a real Prometheus server, and optionally of the JSON
+# routes against docs/openapi.yaml with schemathesis.
 #
-#   prometheus-live-check.sh [COLLECTOR_BINARY]
+#   prometheus-live-check.sh [--collector BINARY] [--schemathesis PATH]
 #
-# Starts a private Apache (scripts/apache-instance.sh), the collector and /usr/bin/prometheus
-# (scrape interval 1 s) on free ports of 127.0.0.1, all under one temporary directory. Then,
-# through Prometheus's HTTP API (/api/v1/query), it checks that:
+# Starts a private Apache (scripts/apache-instance.sh, with the WSGI writer), the collector
+# (default .build/debug/scoreboard-collector) and /usr/bin/prometheus (scrape interval 1 s) on
+# free ports of 127.0.0.1, all under one temporary directory. Then, through Prometheus's HTTP
+# API (/api/v1/query), it checks that:
 #   1. apache_accesses_total grows by exactly the number of requests ab sent;
-#   2. busy workers and in-flight requests show a slow request (/app/sleep?seconds=3);
+#   2. busy workers and the oldest in-flight request show a slow request (/app/sleep?seconds=3);
 #   3. when the collector exports WSGI histograms, histogram_quantile over
-#      wsgi_application_time_seconds_bucket lands in the bucket of the 3 s request.
-# Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any check failed. Everything it
-# started is stopped by PID on exit.
+#      wsgi_application_time_seconds_bucket lands near the 3 s of that request.
+# With --schemathesis (the schemathesis executable of a venv), it then runs every schemathesis
+# check against the collector in three states: a request in flight, after a graceful restart,
+# and with Apache stopped. Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any
+# check failed. Everything it started is stopped by PID on exit.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-collector=${1:-$root/.build/debug/scoreboard-collector}
+collector=$root/.build/debug/scoreboard-collector
+schemathesis=""
 python=/usr/bin/python3
 
-for tool in /usr/bin/prometheus /usr/bin/ab /usr/bin/curl "$python" "$collector"; do
+while [ $# -gt 0 ]; do
+    case $1 in
+    --collector) collector=$2; shift 2 ;;
+    --schemathesis) schemathesis=$2; shift 2 ;;
+    *) echo "prometheus-live-check: unknown option '$1': use --collector BINARY or --schemathesis PATH" >&2; exit 2 ;;
+    esac
+done
+
+for tool in /usr/bin/prometheus /usr/bin/ab /usr/bin/curl "$python" "$collector" ${schemathesis:+"$schemathesis"}; do
     [ -x "$tool" ] || { echo "prometheus-live-check: $tool not found; run 'make deps' and 'swift build'" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/prometheus-live-check.XXXXXX)
 chmod 755 "$work"
-collector_pid="" prometheus_pid="" failures=0
+collector_pid="" prometheus_pid="" sleeper_pid="" failures=0
 
 cleanup() {
+    [ -n "$sleeper_pid" ] && kill "$sleeper_pid" 2>/dev/null && wait "$sleeper_pid" 2>/dev/null || true
     [ -n "$prometheus_pid" ] && kill "$prometheus_pid" 2>/dev/null && wait "$prometheus_pid" 2>/dev/null || true
     [ -n "$collector_pid" ] && kill "$collector_pid" 2>/dev/null && wait "$collector_pid" 2>/dev/null || true
     "$here/apache-instance.sh" stop "$work/apache" >/dev/null 2>&1 || true
@@ -149,6 +163,38 @@ else
     else
         report FAIL histogram "$quantile = '$value', expected between 2.5 and 3.5"
     fi
+fi
+
+# 4. The JSON routes against docs/openapi.yaml, in several states of Apache.
+run_schemathesis() {
+    local state=$1 log="$work/schemathesis-$1.log"
+    if (cd "$work" && "$schemathesis" run "$root/docs/openapi.yaml" --url "http://127.0.0.1:$collector_port" \
+        --checks all --exclude-checks ignored_auth,object_level_authorization --max-examples 50 \
+        --seed 1 </dev/null >"$log" 2>&1); then
+        report ok "openapi_$state" "$(grep -E 'test cases passed|[0-9]+ generated' "$log" | head -n 1 | sed 's/^ *//')"
+    else
+        report FAIL "openapi_$state" "schemathesis found problems; see $log"
+        sed -n '/FAILURES/,/SUMMARY/p' "$log" | head -n 60
+    fi
+}
+
+if [ -n "$schemathesis" ]; then
+    curl -sf "http://127.0.0.1:$apache_port/app/sleep?seconds=30" >/dev/null 2>&1 &
+    sleeper_pid=$!
+    wait_for 'apache_requests_in_flight' 10 'v >= 1' >/dev/null || true
+    run_schemathesis in_flight
+    kill "$sleeper_pid" 2>/dev/null || true
+    wait "$sleeper_pid" 2>/dev/null || true
+    sleeper_pid=""
+
+    "$here/apache-instance.sh" signal "$work/apache" graceful
+    wait_for 'apache_restarts_total{type="graceful"}' 15 'v >= 1' >/dev/null ||
+        report FAIL graceful "apache_restarts_total{type=\"graceful\"} did not reach 1 after apache2 -k graceful"
+    run_schemathesis graceful
+
+    "$here/apache-instance.sh" stop "$work/apache"
+    wait_for 'apache_up' 15 'v == 0' >/dev/null || report FAIL stopped "apache_up did not become 0 after Apache stopped"
+    run_schemathesis stopped
 fi
 
 [ "$failures" -eq 0 ]
