@@ -70,7 +70,9 @@ enum Daemon {
     ) -> HTTPServer {
         var configuration = HTTPServerConfiguration(host: options.listen.host, port: options.listen.port)
         configuration.serverName = CollectorVersion.programName
-        let router = Routes.router(info: info, sampler: sampler, redact: { settings.redactRequests })
+        let router = Routes.router(
+            info: info, sampler: sampler, redact: { settings.redactRequests },
+            wsgiDirectory: { settings.options.wsgiDirectory })
         let server: HTTPServer
         do {
             server = try HTTPServer(

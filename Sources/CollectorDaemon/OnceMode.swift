@@ -18,7 +18,8 @@ enum OnceMode {
             version: CollectorVersion.string, nominalIntervalSeconds: options.intervalSeconds, historyCapacity: 2,
             startedAtMicroseconds: Clocks.wallMicroseconds())
         let document = MetricsDocument.render(
-            info: info, history: history, latestApache: sampler.latestReadings.apache, redact: options.redactRequests)
+            info: info, history: history, latestApache: sampler.latestReadings.apache, redact: options.redactRequests,
+            wsgiDirectory: options.wsgiDirectory)
         ProcessExit(status: ExitStatus.success, standardOutput: document + "\n").perform()
     }
 }

@@ -9,17 +9,24 @@ enum Routes {
         ("/v1/history", "derived samples, oldest first; ?since=SEQUENCE&limit=N"),
         ("/v1/events", "restarts, stops, crashes, recycled children, anomalies; ?since=UNIX_SECONDS&limit=N"),
         ("/v1/scoreboard/apache", "last raw Apache scoreboard snapshot"),
+        ("/v1/scoreboard/wsgi", "last raw WSGI scoreboard records"),
         ("/health", "collector and source status"),
     ]
 
-    static func router(info: CollectorInfo, sampler: Sampler, redact: @escaping @Sendable () -> Bool) -> Router {
+    static func router(
+        info: CollectorInfo, sampler: Sampler, redact: @escaping @Sendable () -> Bool,
+        wsgiDirectory: @escaping @Sendable () -> String
+    ) -> Router {
         let history = sampler.history
         let historyLimit = 1...max(1, info.historyCapacity)
         return Router(
             routes: [
                 Route("/v1/metrics") { _ in
                     let latest = sampler.latestReadings
-                    return .json(MetricsDocument.render(info: info, history: history, latestApache: latest.apache, redact: redact()))
+                    return .json(
+                        MetricsDocument.render(
+                            info: info, history: history, latestApache: latest.apache, redact: redact(),
+                            wsgiDirectory: wsgiDirectory()))
                 },
                 Route("/v1/history") { request in
                     try request.requireKnownQueryParameters(["since", "limit"])
@@ -36,6 +43,10 @@ enum Routes {
                 Route("/v1/scoreboard/apache") { _ in
                     let latest = sampler.latestReadings
                     return .json(ScoreboardDocument.render(latest.apache, unavailable: latest.apacheUnavailable, redact: redact()))
+                },
+                Route("/v1/scoreboard/wsgi") { _ in
+                    let latest = sampler.latestReadings
+                    return .json(WSGIScoreboardDocument.render(latest.wsgi, unavailable: latest.wsgiUnavailable, redact: redact()))
                 },
                 Route("/health") { _ in .json(HealthDocument.render(info: info, history: history)) },
                 Route("/v1/") { _ in .json(indexDocument()) },

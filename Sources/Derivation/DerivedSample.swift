@@ -11,15 +11,27 @@ public struct DerivedSample: Sendable {
     /// Apache metrics, or nil when the scoreboard could not be read (see `apacheUnavailable`).
     public var apache: ApacheMetrics?
     public var apacheUnavailable: SourceUnavailable?
+    /// WSGI process groups, empty when the WSGI scoreboard is unavailable (see `wsgiUnavailable`).
+    public var wsgiGroups: [WSGIGroupMetrics]
+    public var wsgiUnavailable: SourceUnavailable?
+    /// WSGI records skipped as torn or abandoned since the collector started.
+    public var wsgiSkippedRecordsTotal: UInt64
+    /// The Apache parent, Apache children and WSGI processes, from /proc.
+    public var processes: [ProcessMetrics]
 
     public init(
         sequence: UInt64, wallTimeMicroseconds: Int64, intervalSeconds: Double?, apache: ApacheMetrics?,
-        apacheUnavailable: SourceUnavailable?
+        apacheUnavailable: SourceUnavailable?, wsgiGroups: [WSGIGroupMetrics] = [],
+        wsgiUnavailable: SourceUnavailable? = nil, wsgiSkippedRecordsTotal: UInt64 = 0, processes: [ProcessMetrics] = []
     ) {
         self.sequence = sequence
         self.wallTimeMicroseconds = wallTimeMicroseconds
         self.intervalSeconds = intervalSeconds
         self.apache = apache
         self.apacheUnavailable = apacheUnavailable
+        self.wsgiGroups = wsgiGroups
+        self.wsgiUnavailable = wsgiUnavailable
+        self.wsgiSkippedRecordsTotal = wsgiSkippedRecordsTotal
+        self.processes = processes
     }
 }

@@ -101,4 +101,16 @@ public final class SampleHistory: Sendable {
                 truncated: oldestSample > from || latenciesDropped)
         }
     }
+
+    /// Calls `body` for each sample of the last `seconds`, oldest first: the newest sample and
+    /// those taken less than `seconds` − half an interval before it, so timer jitter never adds
+    /// or drops a sample from a window of whole intervals.
+    func forEachSample(inLastSeconds seconds: Double, _ body: (DerivedSample) -> Void) {
+        state.withLock { state in
+            guard let end = state.samples.last?.wallTimeMicroseconds else { return }
+            let from = end - Int64((seconds - nominalIntervalSeconds / 2) * 1e6)
+            let start = state.samples.firstOffset { $0.wallTimeMicroseconds > from }
+            for offset in start..<state.samples.count { body(state.samples[offset]) }
+        }
+    }
 }

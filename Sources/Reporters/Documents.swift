@@ -32,7 +32,8 @@ public enum MetricsDocument {
     public static let windowSeconds: [Double] = [60, 300]
 
     public static func render(
-        info: CollectorInfo, history: SampleHistory, latestApache: ApacheScoreboardSnapshot?, redact: Bool
+        info: CollectorInfo, history: SampleHistory, latestApache: ApacheScoreboardSnapshot?, redact: Bool,
+        wsgiDirectory: String? = nil
     ) -> String {
         var json = JSONWriter(reservingCapacity: 8192)
         json.beginObject()
@@ -53,6 +54,8 @@ public enum MetricsDocument {
             inFlight = InFlightRequests.list(in: snapshot.image, nowMicroseconds: snapshot.wallTimeMicroseconds, redact: redact)
         }
         ApacheJSON.writeFull(sample, windows: windows, inFlight: inFlight, into: &json)
+        WSGIJSON.writeFull(sample, history: history, directory: wsgiDirectory, into: &json)
+        ProcessJSON.write(sample.processes, compact: false, into: &json)
         json.endObject()
         return json.text
     }
@@ -76,6 +79,8 @@ public enum HistoryDocument {
                 json.field("interval_seconds", sample.intervalSeconds)
                 json.field("gap", history.isGap(sample))
                 ApacheJSON.writeCompact(sample, into: &json)
+                WSGIJSON.writeCompact(sample, into: &json)
+                ProcessJSON.write(sample.processes, compact: true, into: &json)
                 json.endObject()
             }
         }
@@ -122,6 +127,11 @@ public enum HealthDocument {
             json.object("apache") { json in
                 json.field("up", latest?.apache != nil)
                 json.field("reason", latest?.apacheUnavailable?.message ?? (latest == nil ? "no sample taken yet" : nil))
+            }
+            json.object("wsgi") { json in
+                json.field("up", latest.map { $0.wsgiUnavailable == nil } ?? false)
+                json.field("reason", latest?.wsgiUnavailable?.message ?? (latest == nil ? "no sample taken yet" : nil))
+                json.field("groups", latest?.wsgiGroups.count ?? 0)
             }
         }
         json.endObject()

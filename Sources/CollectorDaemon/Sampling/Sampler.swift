@@ -11,6 +11,11 @@ final class Sampler: Sendable {
     private struct State {
         var apacheSource: ApacheScoreboardSource
         var apacheDerivation: ApacheDerivation
+        var wsgiReader: WSGIScoreboardReader
+        var wsgiDerivation = WSGIDerivation()
+        var processReader = ProcessReader()
+        var processDerivation = ProcessDerivation()
+        var loggedWSGIProblem: String?
         var sequence: UInt64 = 0
         var lastMonotonic: UInt64?
         var completed: [UInt64] = []
@@ -23,6 +28,10 @@ final class Sampler: Sendable {
     struct LatestReadings: Sendable {
         var apache: ApacheScoreboardSnapshot?
         var apacheUnavailable: SourceUnavailable?
+        var wsgi: WSGIScoreboardSnapshot?
+        var wsgiUnavailable: SourceUnavailable?
+        /// Monotonic histograms per WSGI process group, for Prometheus.
+        var wsgiCumulative: [WSGICumulativeHistograms] = []
     }
 
     let history: SampleHistory
@@ -40,7 +49,8 @@ final class Sampler: Sendable {
         state = Mutex(
             State(
                 apacheSource: ApacheScoreboardSource(configuration: Self.sourceConfiguration(options)),
-                apacheDerivation: derivation))
+                apacheDerivation: derivation,
+                wsgiReader: WSGIScoreboardReader(directory: options.wsgiDirectory)))
         logCapacity(derivation.capacityLimits)
     }
 
@@ -68,6 +78,11 @@ final class Sampler: Sendable {
                 state.loggedApacheProblem = nil
             }
             state.apacheDerivation.capacityLimits = capacity
+            if newOptions.wsgiDirectory != state.wsgiReader.directory {
+                state.wsgiReader = WSGIScoreboardReader(directory: newOptions.wsgiDirectory)
+                state.wsgiDerivation = WSGIDerivation()
+                state.loggedWSGIProblem = nil
+            }
         }
         logCapacity(capacity)
     }
@@ -86,19 +101,55 @@ final class Sampler: Sendable {
         let tick = Tick(wallTimeMicroseconds: wallTime, intervalSeconds: interval)
         let apache = state.apacheDerivation.derive(reading, tick: tick, completedDurations: &state.completed)
 
+        let wsgiReading = state.wsgiReader.read()
+        let wsgi = state.wsgiDerivation.derive(wsgiReading, tick: tick)
+
+        var readings = LatestReadings(wsgiCumulative: state.wsgiDerivation.cumulativeHistograms)
         switch reading {
-        case .snapshot(let snapshot): latest.withLock { $0 = LatestReadings(apache: snapshot, apacheUnavailable: nil) }
-        case .unavailable(let reason): latest.withLock { $0 = LatestReadings(apache: nil, apacheUnavailable: reason) }
+        case .snapshot(let snapshot): readings.apache = snapshot
+        case .unavailable(let reason): readings.apacheUnavailable = reason
         }
+        switch wsgiReading {
+        case .snapshot(let snapshot): readings.wsgi = snapshot
+        case .unavailable(let reason): readings.wsgiUnavailable = reason
+        }
+        latest.withLock { $0 = readings }
         logApacheAvailability(apache, state: &state)
+        logWSGIAvailability(wsgi.unavailable, state: &state)
+
+        let watched = Self.watchedProcesses(apache: readings.apache, wsgi: readings.wsgi)
+        let processTable = state.processReader.read(pids: watched.map(\.pid))
+        let processes = state.processDerivation.derive(processTable, watched: watched, intervalSeconds: interval)
 
         let sample = DerivedSample(
             sequence: state.sequence, wallTimeMicroseconds: wallTime, intervalSeconds: interval,
-            apache: apache.metrics, apacheUnavailable: apache.unavailable)
-        history.append(sample, events: apache.events, completedDurations: state.completed)
+            apache: apache.metrics, apacheUnavailable: apache.unavailable, wsgiGroups: wsgi.groups,
+            wsgiUnavailable: wsgi.unavailable, wsgiSkippedRecordsTotal: wsgi.skippedRecordsTotal,
+            processes: processes)
+        let events = apache.events + wsgi.events
+        history.append(sample, events: events, completedDurations: state.completed)
 
         let restarted = apache.events.contains { [.start, .hardRestart, .gracefulRestart].contains($0.kind) }
-        return (sample, apache.events, restarted)
+        return (sample, events, restarted)
+    }
+
+    /// The Apache parent, every pid in Apache's process records, and every live WSGI writer.
+    private static func watchedProcesses(apache: ApacheScoreboardSnapshot?, wsgi: WSGIScoreboardSnapshot?) -> [WatchedProcess] {
+        var watched: [WatchedProcess] = []
+        if let apache {
+            if case .running(let pid) = apache.parent { watched.append(WatchedProcess(pid: pid, role: .apacheParent)) }
+            for index in 0..<apache.image.serverLimit {
+                let pid = apache.image.process(index).pid
+                if pid > 0 { watched.append(WatchedProcess(pid: pid, role: .apacheChild)) }
+            }
+        }
+        for process in wsgi?.processes ?? [] where process.isLive {
+            // Embedded writers are Apache children, already listed with that role.
+            guard !watched.contains(where: { $0.pid == process.pid }) else { continue }
+            let group = process.processGroup.isEmpty ? "(embedded)" : process.processGroup
+            watched.append(WatchedProcess(pid: process.pid, role: .wsgi, processGroup: group))
+        }
+        return watched
     }
 
     // MARK: - Logging
@@ -123,6 +174,23 @@ final class Sampler: Sendable {
         }
     }
 
+    /// Logs a WSGI problem once; an absent directory or no writer yet is normal and logged at debug.
+    private func logWSGIAvailability(_ problem: SourceUnavailable?, state: inout State) {
+        guard let problem else {
+            if state.loggedWSGIProblem != nil {
+                logger.log(.info, "WSGI scoreboard readable again in \(state.wsgiReader.directory)", fields: ["SOURCE": "wsgi"])
+            }
+            state.loggedWSGIProblem = nil
+            return
+        }
+        guard problem.message != state.loggedWSGIProblem else { return }
+        state.loggedWSGIProblem = problem.message
+        var fields = ["SOURCE": "wsgi", "REASON": problem.kind.rawValue, "WSGI_DIR": state.wsgiReader.directory]
+        if let code = problem.errno { fields["ERRNO"] = String(code) }
+        logger.log(problem.kind == .absent ? .debug : .error, "WSGI scoreboard unavailable: \(problem.message)",
+                   fields: fields, rateLimitKey: "wsgi-unavailable")
+    }
+
     private func report(_ events: [CollectorEvent]) {
         for event in events {
             var fields = ["SOURCE": event.source, "EVENT": event.kind.rawValue]
@@ -135,8 +203,8 @@ final class Sampler: Sendable {
             case .childRecycled:
                 logger.log(.debug, event.detail, fields: fields)
             case .start, .attach:
-                // Logged with the segment's ids by logApacheAvailability.
-                continue
+                // Apache's are logged with the segment's ids by logApacheAvailability.
+                if event.source != "apache" { logger.log(.info, event.detail, fields: fields) }
             case .stop, .gracefulRestart, .hardRestart, .unavailable:
                 logger.log(.info, event.detail, fields: fields)
             }
