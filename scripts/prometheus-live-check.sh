@@ -11,7 +11,8 @@
 #   1. apache_accesses_total grows by exactly the number of requests ab sent;
 #   2. busy workers and the oldest in-flight request show a slow request (/app/sleep?seconds=3);
 #   3. when the collector exports WSGI histograms, histogram_quantile over
-#      wsgi_application_time_seconds_bucket lands near the 3 s of that request.
+#      wsgi_application_time_seconds_bucket lands near the 3 s of that request;
+#   4. promtool check metrics accepts the live exposition.
 # With --schemathesis (the schemathesis executable of a venv), it then runs every schemathesis
 # check against the collector in three states: a request in flight, after a graceful restart,
 # and with Apache stopped. Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in /usr/bin/prometheus /usr/bin/ab /usr/bin/curl "$python" "$collector" ${schemathesis:+"$schemathesis"}; do
+for tool in /usr/bin/prometheus /usr/bin/promtool /usr/bin/ab /usr/bin/curl "$python" "$collector" ${schemathesis:+"$schemathesis"}; do
     [ -x "$tool" ] || { echo "prometheus-live-check: $tool not found; run 'make deps' and 'swift build'" >&2; exit 2; }
 done
 
@@ -165,7 +166,15 @@ else
     fi
 fi
 
-# 4. The JSON routes against docs/openapi.yaml, in several states of Apache.
+# 4. The live exposition, with Apache and WSGI data, passes Prometheus's own linter.
+curl -sf "http://127.0.0.1:$collector_port/metrics" >"$work/metrics.txt"
+if lint=$(/usr/bin/promtool check metrics <"$work/metrics.txt" 2>&1); then
+    report ok promtool "promtool check metrics accepts $(grep -c '^# TYPE' "$work/metrics.txt") families"
+else
+    report FAIL promtool "promtool check metrics: $lint"
+fi
+
+# 5. The JSON routes against docs/openapi.yaml, in several states of Apache.
 run_schemathesis() {
     local state=$1 log="$work/schemathesis-$1.log"
     if (cd "$work" && "$schemathesis" run "$root/docs/openapi.yaml" --url "http://127.0.0.1:$collector_port" \
@@ -174,7 +183,7 @@ run_schemathesis() {
         report ok "openapi_$state" "$(grep -E 'test cases passed|[0-9]+ generated' "$log" | head -n 1 | sed 's/^ *//')"
     else
         report FAIL "openapi_$state" "schemathesis found problems; see $log"
-        sed -n '/FAILURES/,/SUMMARY/p' "$log" | head -n 60
+        sed -n '/FAILURES/,/SUMMARY/p' "$log" | head -n 60 || true
     fi
 }
 

@@ -5,6 +5,7 @@ import ScoreboardSources
 /// way the writer buckets durations.
 enum WSGISamples {
     static let geometry = WSGIHistogramGeometry.version1
+    static let applicationMicroseconds: [Double] = [2_000, 40_000, 40_000, 900_000]
 
     /// A cumulative histogram of the given durations in µs.
     static func histogram(microseconds: [Double]) -> WSGIExpositionInput.CumulativeHistogram {
@@ -15,18 +16,22 @@ enum WSGISamples {
         return WSGIExpositionInput.CumulativeHistogram(counts: counts, sumMicroseconds: UInt64(microseconds.reduce(0, +)))
     }
 
-    static func group(_ name: String, applicationMicroseconds: [Double] = [2_000, 40_000, 40_000, 900_000]) -> WSGIExpositionInput.Group {
+    static func group(_ name: String) -> WSGIExpositionInput.Group {
         WSGIExpositionInput.Group(
             processGroup: name, mode: "daemon", liveProcesses: 2, configuredProcesses: 2, threadsBusy: 3, threadsTotal: 8,
-            utilisation: 0.375, requestsPerSecond: 4, requestsTotal: UInt64(applicationMicroseconds.count),
-            statusClassTotals: [0, UInt64(applicationMicroseconds.count) - 1, 0, 0, 1], exceptionsTotal: 1, inFlight: 3,
-            oldestInFlightSeconds: 1.25,
-            applicationTime: histogram(microseconds: applicationMicroseconds),
-            queueTime: histogram(microseconds: applicationMicroseconds.map { _ in 150 }),
-            totalTime: histogram(microseconds: applicationMicroseconds.map { $0 + 300 }))
+            utilisation: 0.375, requestsPerSecond: 4, statusPerSecond: [0, 3, 0, 0, 1], requestsTotal: 4, exceptionsTotal: 1,
+            negativePhaseTotal: 0, inFlight: 3, oldestInFlightSeconds: 1.25)
+    }
+
+    static func histograms(_ name: String) -> WSGIExpositionInput.GroupHistograms {
+        WSGIExpositionInput.GroupHistograms(
+            processGroup: name,
+            application: histogram(microseconds: applicationMicroseconds),
+            queue: histogram(microseconds: applicationMicroseconds.map { _ in 150 }),
+            total: histogram(microseconds: applicationMicroseconds.map { $0 + 300 }))
     }
 
     static func input(groups: [String] = ["app", "reports"]) -> WSGIExpositionInput {
-        WSGIExpositionInput(up: true, tornRecordsTotal: 0, groups: groups.map { group($0) })
+        WSGIExpositionInput(up: true, skippedRecordsTotal: 0, groups: groups.map(group), histograms: groups.map(histograms))
     }
 }
