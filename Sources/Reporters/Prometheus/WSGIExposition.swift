@@ -29,7 +29,6 @@ enum WSGIExposition {
         var responses = MetricFamily("wsgi_responses_per_second", .gauge, help: "Responses per second over the latest sampling interval, by status class; 5xx includes requests that never called start_response.")
         var requests = MetricFamily("wsgi_requests_total", .counter, help: "Requests completed since the collector started, by process group.")
         var exceptions = MetricFamily("wsgi_exceptions_total", .counter, help: "Requests whose application call, iteration or close raised, since the collector started.")
-        var negative = MetricFamily("wsgi_negative_phases_total", .counter, help: "Request phases with a negative duration that the writers clamped to 0 (clock steps or skewed mod_wsgi timestamps).")
         var inFlight = MetricFamily("wsgi_requests_in_flight", .gauge, help: "Requests running now, by process group.")
         var oldest = MetricFamily("wsgi_oldest_request_in_flight_seconds", .gauge, help: "Age of the oldest request running now, by process group.")
 
@@ -49,11 +48,10 @@ enum WSGIExposition {
             }
             requests.add(group.requestsTotal, labels: labels)
             exceptions.add(group.exceptionsTotal, labels: labels)
-            negative.add(group.negativePhaseTotal, labels: labels)
             inFlight.add(group.inFlight, labels: labels)
             oldest.add(group.oldestInFlightSeconds, labels: labels)
         }
-        return [info, processes, threads, utilisation, rate, responses, requests, exceptions, negative, inFlight, oldest]
+        return [info, processes, threads, utilisation, rate, responses, requests, exceptions, inFlight, oldest]
     }
 
     private static func histogramFamilies(_ histograms: [WSGIExpositionInput.GroupHistograms], buckets: HistogramBuckets) -> [MetricFamily] {

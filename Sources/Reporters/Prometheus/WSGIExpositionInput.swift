@@ -44,14 +44,13 @@ public struct WSGIExpositionInput: Sendable {
         public var statusPerSecond: [Double]?
         public var requestsTotal: UInt64
         public var exceptionsTotal: UInt64?
-        public var negativePhaseTotal: UInt64?
         public var inFlight: Int
         public var oldestInFlightSeconds: Double?
 
         public init(
             processGroup: String, mode: String, liveProcesses: Int, configuredProcesses: Int?, threadsBusy: Int, threadsTotal: Int,
             utilisation: Double?, requestsPerSecond: Double?, statusPerSecond: [Double]? = nil, requestsTotal: UInt64,
-            exceptionsTotal: UInt64? = nil, negativePhaseTotal: UInt64? = nil, inFlight: Int, oldestInFlightSeconds: Double?
+            exceptionsTotal: UInt64? = nil, inFlight: Int, oldestInFlightSeconds: Double?
         ) {
             self.processGroup = processGroup
             self.mode = mode
@@ -64,7 +63,6 @@ public struct WSGIExpositionInput: Sendable {
             self.statusPerSecond = statusPerSecond
             self.requestsTotal = requestsTotal
             self.exceptionsTotal = exceptionsTotal
-            self.negativePhaseTotal = negativePhaseTotal
             self.inFlight = inFlight
             self.oldestInFlightSeconds = oldestInFlightSeconds
         }
@@ -74,8 +72,7 @@ public struct WSGIExpositionInput: Sendable {
                 processGroup: group.processGroup, mode: group.mode.rawValue, liveProcesses: group.liveProcesses,
                 configuredProcesses: group.configuredProcesses, threadsBusy: group.threadsBusy, threadsTotal: group.threadsTotal,
                 utilisation: group.utilisation, requestsPerSecond: group.requestsPerSecond, statusPerSecond: group.statusPerSecond,
-                requestsTotal: group.requestsTotal, exceptionsTotal: group.exceptionsTotal,
-                negativePhaseTotal: group.negativePhaseTotal, inFlight: group.inFlight,
+                requestsTotal: group.requestsTotal, exceptionsTotal: group.exceptionsTotal, inFlight: group.inFlight,
                 oldestInFlightSeconds: group.oldestInFlightSeconds)
         }
     }

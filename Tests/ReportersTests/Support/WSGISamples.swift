@@ -20,7 +20,7 @@ enum WSGISamples {
         WSGIExpositionInput.Group(
             processGroup: name, mode: "daemon", liveProcesses: 2, configuredProcesses: 2, threadsBusy: 3, threadsTotal: 8,
             utilisation: 0.375, requestsPerSecond: 4, statusPerSecond: [0, 3, 0, 0, 1], requestsTotal: 4, exceptionsTotal: 1,
-            negativePhaseTotal: 0, inFlight: 3, oldestInFlightSeconds: 1.25)
+            inFlight: 3, oldestInFlightSeconds: 1.25)
     }
 
     static func histograms(_ name: String) -> WSGIExpositionInput.GroupHistograms {
