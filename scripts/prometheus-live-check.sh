@@ -12,7 +12,9 @@
 #   2. busy workers and the oldest in-flight request show a slow request (/app/sleep?seconds=3);
 #   3. when the collector exports WSGI histograms, histogram_quantile over
 #      wsgi_application_time_seconds_bucket lands near the 3 s of that request;
-#   4. promtool check metrics accepts the live exposition.
+#   4. the recording rules and alerts of docs/fleet.md evaluate, and the fleet p99 rule sees
+#      the slow request;
+#   5. promtool check metrics accepts the live exposition.
 # With --schemathesis (the schemathesis executable of a venv), it then runs every schemathesis
 # check against the collector in three states: a request in flight, after a graceful restart,
 # and with Apache stopped. Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any
@@ -97,10 +99,22 @@ prometheus_port=$(free_port)
     --wsgi-dir "$work/wsgi" </dev/null >"$work/collector.log" 2>&1 &
 collector_pid=$!
 
+# The recording rules and alerts of docs/fleet.md, evaluated every second.
+"$python" - "$root/docs/fleet.md" "$work/rules.yml" <<'PYTHON'
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith("# file: scoreboard-collector.rules.yml")]
+if len(blocks) != 1:
+    sys.exit("prometheus-live-check: docs/fleet.md has no scoreboard-collector.rules.yml block")
+open(sys.argv[2], "w").write(blocks[0])
+PYTHON
+
 cat >"$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - $work/rules.yml
 scrape_configs:
   - job_name: scoreboard-collector
     static_configs:
@@ -166,7 +180,26 @@ else
     fi
 fi
 
-# 4. The live exposition, with Apache and WSGI data, passes Prometheus's own linter.
+# 4. The rules of docs/fleet.md evaluate without errors, and the fleet quantile rule sees the
+#    slow request too (total time includes the 3 s in the application).
+if value=$(wait_for 'cluster_process_group:wsgi_total_time_seconds:p99_5m{process_group="app"}' 15 'v == v and 2.5 <= v <= 3.5'); then
+    report ok fleet_rules "cluster_process_group:wsgi_total_time_seconds:p99_5m{process_group=\"app\"} = $value"
+else
+    report FAIL fleet_rules "cluster_process_group:wsgi_total_time_seconds:p99_5m{process_group=\"app\"} = '$value', expected between 2.5 and 3.5"
+fi
+rule_problems=$(curl -sf "http://127.0.0.1:$prometheus_port/api/v1/rules" | "$python" -c 'import json, sys
+groups = json.load(sys.stdin)["data"]["groups"]
+rules = [rule for group in groups for rule in group["rules"]]
+bad = [rule["name"] + ": " + rule.get("lastError", "") for rule in rules if rule.get("health") != "ok"]
+print("; ".join(bad) if bad else "")
+sys.stderr.write(str(len(rules)))' 2>"$work/rule-count") || rule_problems="cannot read /api/v1/rules"
+if [ -z "$rule_problems" ]; then
+    report ok rule_health "all $(cat "$work/rule-count") rules of docs/fleet.md evaluate"
+else
+    report FAIL rule_health "$rule_problems"
+fi
+
+# 5. The live exposition, with Apache and WSGI data, passes Prometheus's own linter.
 curl -sf "http://127.0.0.1:$collector_port/metrics" >"$work/metrics.txt"
 if lint=$(/usr/bin/promtool check metrics <"$work/metrics.txt" 2>&1); then
     report ok promtool "promtool check metrics accepts $(grep -c '^# TYPE' "$work/metrics.txt") families"
@@ -174,7 +207,7 @@ else
     report FAIL promtool "promtool check metrics: $lint"
 fi
 
-# 5. The JSON routes against docs/openapi.yaml, in several states of Apache.
+# 6. The JSON routes against docs/openapi.yaml, in several states of Apache.
 run_schemathesis() {
     local state=$1 log="$work/schemathesis-$1.log"
     if (cd "$work" && "$schemathesis" run "$root/docs/openapi.yaml" --url "http://127.0.0.1:$collector_port" \

@@ -23,7 +23,7 @@ import Testing
         let result = try Subprocess.run("/bin/bash", [Self.script, "--collector", Self.collector])
 
         #expect(result.status == 0, "prometheus-live-check.sh failed: \(result.output)")
-        for check in ["scrape", "requests", "rate", "busy", "in_flight", "histogram", "promtool"] {
+        for check in ["scrape", "requests", "rate", "busy", "in_flight", "histogram", "fleet_rules", "rule_health", "promtool"] {
             #expect(result.output.contains("ok \(check):"), "check \(check) did not pass: \(result.output)")
         }
         #expect(!result.output.contains("FAIL"), "\(result.output)")
