@@ -12,8 +12,8 @@
 #   2. busy workers and the oldest in-flight request show a slow request (/app/sleep?seconds=3);
 #   3. when the collector exports WSGI histograms, histogram_quantile over
 #      wsgi_application_time_seconds_bucket lands near the 3 s of that request;
-#   4. the recording rules and alerts of docs/fleet.md evaluate, and the fleet p99 rule sees
-#      the slow request;
+#   4. the recording rules and alerts of docs/fleet.md evaluate, and the fleet p99 rule
+#      reflects the slow request;
 #   5. promtool check metrics accepts the live exposition.
 # With --schemathesis (the schemathesis executable of a venv), it then runs every schemathesis
 # check against the collector in three states: a request in flight, after a graceful restart,
@@ -180,8 +180,8 @@ else
     fi
 fi
 
-# 4. The rules of docs/fleet.md evaluate without errors, and the fleet quantile rule sees the
-#    slow request too (total time includes the 3 s in the application).
+# 4. The rules of docs/fleet.md evaluate without errors, and the fleet quantile rule reflects
+#    the slow request too (total time includes the 3 s in the application).
 if value=$(wait_for 'cluster_process_group:wsgi_total_time_seconds:p99_5m{process_group="app"}' 15 'v == v and 2.5 <= v <= 3.5'); then
     report ok fleet_rules "cluster_process_group:wsgi_total_time_seconds:p99_5m{process_group=\"app\"} = $value"
 else

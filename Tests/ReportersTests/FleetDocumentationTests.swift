@@ -2,11 +2,11 @@ import Foundation
 import Testing
 
 /// Checks the Prometheus configuration and rules in docs/fleet.md with promtool, and runs
-/// `promtool test rules` on synthetic series so the PromQL computes what the document says.
+/// `promtool test rules` on synthetic series so the PromQL computes what the document states.
 @Suite struct FleetDocumentationTests {
     static let fleet = PrometheusLiveTests.root.appendingPathComponent("docs/fleet.md")
 
-    /// The YAML blocks of docs/fleet.md whose first line is `# file: NAME`, by name.
+    /// Returns the YAML blocks of docs/fleet.md whose first line is `# file: NAME`, by name.
     static func files() throws -> [String: String] {
         let text = try String(contentsOf: fleet, encoding: .utf8)
         var files: [String: String] = [:]
@@ -52,7 +52,7 @@ import Testing
         #expect(result.status == 0, "promtool test rules: \(result.output)")
     }
 
-    /// Two hosts of one cluster: web1 answers every WSGI request within 0.1007 s, web2 between
+    /// Two hosts of one cluster: web1 completes every WSGI request within 0.1007 s, web2 between
     /// 0.5026 s and 1.018 s, 10 requests per 15 s each. Half the fleet's requests are within
     /// 500 ms, and the fleet p95 interpolates inside (0.5026, 1.018]:
     /// 0.5026 + (19 − 10) ÷ 10 × (1.018 − 0.5026) = 0.96646.

@@ -22,11 +22,11 @@ enum CollectorExposition {
         var lastInterval = MetricFamily("scoreboard_collector_last_sample_interval_seconds", .gauge, help: "Monotonic time between the latest sample and the one before it.")
         lastInterval.add(latest?.intervalSeconds)
 
-        var held = MetricFamily("scoreboard_collector_history_samples", .gauge, help: "Samples held in the history buffer.")
-        held.add(history.count)
+        var stored = MetricFamily("scoreboard_collector_history_samples", .gauge, help: "Samples held in the history buffer.")
+        stored.add(history.count)
 
         var capacity = MetricFamily("scoreboard_collector_history_capacity_samples", .gauge, help: "Samples the history buffer can hold.")
         capacity.add(info.historyCapacity)
-        return [build, started, interval, samples, lastSample, lastInterval, held, capacity]
+        return [build, started, interval, samples, lastSample, lastInterval, stored, capacity]
     }
 }

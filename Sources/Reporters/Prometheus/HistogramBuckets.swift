@@ -10,9 +10,9 @@ import ScoreboardSources
 /// subset: for each target in `targetSeconds` it uses the geometry bucket whose upper bound
 /// is nearest to the target. Any subset of cumulative bounds is a valid Prometheus histogram,
 /// and because every bound is a real bucket edge, each cumulative count is exact. The `le`
-/// label shows that edge rounded to four significant digits (for example the 0.5 s target
-/// becomes `le="0.5026"`); the rounding moves a bound by less than 0.05 %, far less than the
-/// 4 % bucket width. Every collector with the same geometry writes the same labels, so
+/// label shows that edge rounded to four significant digits, so the 0.5 s target becomes
+/// `le="0.5026"`. The rounding moves a bound by less than 0.05 %, far less than the 4 %
+/// bucket width. Every collector with the same geometry writes the same labels, so
 /// `histogram_quantile` over `sum by (le)` works across hosts.
 public struct HistogramBuckets: Sendable, Equatable {
     public struct Bound: Sendable, Equatable {
@@ -72,7 +72,7 @@ public struct HistogramBuckets: Sendable, Equatable {
         return result
     }
 
-    /// The finite bucket whose exclusive upper bound is nearest to `microseconds` on a log scale.
+    /// Returns the finite bucket whose exclusive upper bound is nearest to `microseconds` on a log scale.
     private static func nearestBucket(microseconds: Double, geometry: WSGIHistogramGeometry) -> Int {
         let lastFinite = geometry.overflowBucket - 1
         guard microseconds > geometry.lowestMicroseconds else { return geometry.underflowBucket }

@@ -61,7 +61,7 @@ enum ProcessExposition {
         return [memory, cpu, threads, descriptors, switches]
     }
 
-    /// The sum of a value over every process, or nil when any process lacks it.
+    /// Returns the sum of a value over every process, or nil when any process lacks it.
     private static func sum<Value: AdditiveArithmetic>(_ processes: [ProcessMetrics], _ value: KeyPath<ProcessMetrics, Value?>) -> Value? {
         var total = Value.zero
         for process in processes {

@@ -1,6 +1,6 @@
 import Derivation
 
-/// What the exposition needs from the WSGI source at the latest sample.
+/// The WSGI data of the latest sample that the exposition renders.
 ///
 /// `groups` are the process groups of the latest sample. `histograms` are the collector's
 /// accumulated latency histograms of every group seen since it started, so their counts never

@@ -5,7 +5,7 @@ import ScoreboardSources
 /// Drives the real `ApacheDerivation` with a synthetic scoreboard (2 processes × 4 threads)
 /// and stores every tick in a `SampleHistory`, one second apart.
 ///
-/// Requests go to the last worker slot, which stays ready; the first `busy` slots are busy
+/// Requests go to the last worker slot, which stays ready. The first `busy` slots are busy
 /// writing a request that started half a second before the tick.
 struct ApacheTimeline {
     static let start: Int64 = 1_700_000_000_000_000

@@ -7,7 +7,7 @@ enum WSGISamples {
     static let geometry = WSGIHistogramGeometry.version1
     static let applicationMicroseconds: [Double] = [2_000, 40_000, 40_000, 900_000]
 
-    /// A cumulative histogram of the given durations in µs.
+    /// Returns a cumulative histogram of the given durations in µs.
     static func histogram(microseconds: [Double]) -> WSGIExpositionInput.CumulativeHistogram {
         var counts = [UInt64](repeating: 0, count: geometry.bucketCount)
         for value in microseconds {
