@@ -84,7 +84,15 @@ wait_for() {
 report() {
     local status=$1 name=$2 detail=$3
     echo "$status $name: $detail"
-    [ "$status" = FAIL ] && failures=$((failures + 1))
+    if [ "$status" = FAIL ]; then
+        failures=$((failures + 1))
+        # A failing check is often explained by an Apache that stopped on its own.
+        local pid
+        pid=$(cat "$work/apache/run/apache2.pid" 2>/dev/null || true)
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            echo "  (the private Apache, PID $pid, is no longer running; see $work/apache/error.log)"
+        fi
+    fi
     return 0
 }
 

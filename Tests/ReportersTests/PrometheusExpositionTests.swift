@@ -43,6 +43,28 @@ import Testing
         #expect(exposition["scoreboard_collector_history_samples"] == 2)
     }
 
+    @Test func gracefulWorkersOfStoppingProcess() {
+        var timeline = ApacheTimeline()
+        timeline.tick(busy: 1, graceful: 2, quiescing: true)
+        let exposition = render(timeline)
+        // mod_status counts no worker of a stopping process as busy or idle.
+        #expect(exposition["apache_workers{state=\"busy\"}"] == 1)
+        #expect(exposition["apache_workers_graceful"] == 0)
+        #expect(exposition["apache_workers_gracefully_finishing"] == 2)
+        #expect(exposition["apache_scoreboard{state=\"graceful_stop\"}"] == 2)
+        #expect(exposition["apache_processes{state=\"stopping\"}"] == 1)
+    }
+
+    @Test func gracefulWorkersOfRunningProcess() {
+        var timeline = ApacheTimeline()
+        timeline.tick(graceful: 2)
+        let exposition = render(timeline)
+        #expect(exposition["apache_workers{state=\"busy\"}"] == 2)
+        #expect(exposition["apache_workers_graceful"] == 2)
+        #expect(exposition["apache_workers_gracefully_finishing"] == 2)
+        #expect(exposition["apache_processes{state=\"stopping\"}"] == 0)
+    }
+
     @Test func scoreboardStatesCoverEveryRecord() {
         var timeline = ApacheTimeline()
         timeline.tick(busy: 2)

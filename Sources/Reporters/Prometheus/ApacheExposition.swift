@@ -93,8 +93,13 @@ enum ApacheExposition {
         states.add(workers.busy, labels: [("state", "busy")])
         states.add(workers.idle, labels: [("state", "idle")])
 
-        var graceful = MetricFamily("apache_workers_graceful", .gauge, help: "Busy workers finishing a request in a gracefully stopping process (included in apache_workers{state=\"busy\"}).")
+        var graceful = MetricFamily("apache_workers_graceful", .gauge, help: "Workers in state graceful that mod_status counts as busy (included in apache_workers{state=\"busy\"}): those of processes not marked as stopping.")
         graceful.add(workers.gracefulBusy)
+
+        var finishing = MetricFamily(
+            "apache_workers_gracefully_finishing", .gauge,
+            help: "Workers in state graceful in any live process, stopping ones included: requests an older generation is finishing after a graceful restart.")
+        finishing.add(workers.gracefullyFinishing)
 
         var started = MetricFamily("apache_threads_started", .gauge, help: "Worker records that are not dead in processes with a pid: threads Apache has started.")
         started.add(workers.startedThreads)
@@ -114,7 +119,7 @@ enum ApacheExposition {
         connections.add(workers.writeCompletion, labels: [("state", "writing")])
         connections.add(workers.lingeringClose, labels: [("state", "closing")])
         connections.add(workers.suspended, labels: [("state", "suspended")])
-        return [states, graceful, started, scoreboard, connections]
+        return [states, graceful, finishing, started, scoreboard, connections]
     }
 
     private static func processFamilies(_ apache: ApacheMetrics) -> [MetricFamily] {

@@ -6,7 +6,9 @@ import ScoreboardSources
 /// and stores every tick in a `SampleHistory`, one second apart.
 ///
 /// Requests go to the last worker slot, which stays ready. The first `busy` slots are busy
-/// writing a request that started half a second before the tick.
+/// writing a request that started half a second before the tick. `graceful` workers of the
+/// second process are finishing a request in state graceful, and `quiescing` marks that
+/// process as stopping.
 struct ApacheTimeline {
     static let start: Int64 = 1_700_000_000_000_000
     static let processCount = 2
@@ -36,14 +38,15 @@ struct ApacheTimeline {
 
     /// Takes one sample after `requests` more requests of `requestMicroseconds` each.
     @discardableResult
-    mutating func tick(requests: UInt64 = 0, bytesPerRequest: UInt64 = 1000, requestMicroseconds: Int64 = 10_000, busy: Int = 0)
-        -> ApacheMetrics
-    {
+    mutating func tick(
+        requests: UInt64 = 0, bytesPerRequest: UInt64 = 1000, requestMicroseconds: Int64 = 10_000, busy: Int = 0,
+        graceful: Int = 0, quiescing: Bool = false
+    ) -> ApacheMetrics {
         accessCount += requests
         bytesServed += requests * bytesPerRequest
         duration += Int64(requests) * requestMicroseconds
         wallTime += 1_000_000
-        writeBoard(busy: busy)
+        writeBoard(busy: busy, graceful: graceful, quiescing: quiescing)
         let snapshot = ApacheScoreboardSnapshot(
             image: board.image, segment: SegmentIdentity(mechanism: .posix, object: "/reporters-test", attachment: 1),
             parent: .running(pid: 1), wallTimeMicroseconds: wallTime, monotonicNanoseconds: UInt64(wallTime) * 1000)
@@ -82,13 +85,16 @@ struct ApacheTimeline {
         return result.metrics
     }
 
-    private mutating func writeBoard(busy: Int) {
+    private mutating func writeBoard(busy: Int, graceful: Int, quiescing: Bool) {
         board.setGlobal(runningGeneration: generation, restartTime: restartTime)
         for process in 0..<Self.processCount {
-            board.setProcess(process, pid: Int32(100 + process), generation: generation)
+            let isSecond = process == 1
+            board.setProcess(process, pid: Int32(100 + process), generation: generation, quiescing: isSecond && quiescing)
             for thread in 0..<Self.threadCount {
                 let slot = process * Self.threadCount + thread
-                var worker = SyntheticWorker(status: slot < busy ? .busyWrite : .ready)
+                var status: WorkerStatus = slot < busy ? .busyWrite : .ready
+                if isSecond && thread < graceful { status = .graceful }
+                var worker = SyntheticWorker(status: status)
                 worker.pid = Int32(100 + process)
                 worker.generation = generation
                 worker.lastUsed = extendedStatus ? wallTime - 100_000 : 0
