@@ -16,8 +16,8 @@
 #      reflects the slow request;
 #   5. promtool check metrics accepts the live exposition.
 # With --schemathesis (the schemathesis executable of a venv), it then runs every schemathesis
-# check against the collector in three states: a request in flight, after a graceful restart,
-# and with Apache stopped. Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any
+# check against the collector in four states: a request in flight, after a graceful restart,
+# with Apache stopped, and with Apache started again with ExtendedStatus Off. Prints one "ok"/"FAIL"/"skip" line per check and exits 1 if any
 # check failed. Everything it started is stopped by PID on exit.
 set -euo pipefail
 
@@ -198,8 +198,8 @@ fi
 rule_problems=$(curl -sf "http://127.0.0.1:$prometheus_port/api/v1/rules" | "$python" -c 'import json, sys
 groups = json.load(sys.stdin)["data"]["groups"]
 rules = [rule for group in groups for rule in group["rules"]]
-bad = [rule["name"] + ": " + rule.get("lastError", "") for rule in rules if rule.get("health") != "ok"]
-print("; ".join(bad) if bad else "")
+failing = [rule["name"] + ": " + rule.get("lastError", "") for rule in rules if rule.get("health") != "ok"]
+print("; ".join(failing))
 sys.stderr.write(str(len(rules)))' 2>"$work/rule-count") || rule_problems="cannot read /api/v1/rules"
 if [ -z "$rule_problems" ]; then
     report ok rule_health "all $(cat "$work/rule-count") rules of docs/fleet.md evaluate"
@@ -245,6 +245,14 @@ if [ -n "$schemathesis" ]; then
     "$here/apache-instance.sh" stop "$work/apache"
     wait_for 'apache_up' 15 'v == 0' >/dev/null || report FAIL stopped "apache_up did not become 0 after Apache stopped"
     run_schemathesis stopped
+
+    # Without ExtendedStatus, counters, response times and in-flight requests are null.
+    "$here/apache-instance.sh" start "$work/apache" --port "$apache_port" --no-extended-status >/dev/null
+    if wait_for 'apache_up' 15 'v == 1' >/dev/null && [ -z "$(query 'apache_accesses_total')" ]; then
+        run_schemathesis extended_status_off
+    else
+        report FAIL extended_status_off "after a restart with ExtendedStatus Off, expected apache_up 1 and no apache_accesses_total"
+    fi
 fi
 
 [ "$failures" -eq 0 ]

@@ -37,7 +37,7 @@ import Testing
         let result = try Subprocess.run("/bin/bash", [Self.script, "--collector", Self.collector, "--schemathesis", schemathesis])
 
         #expect(result.status == 0, "prometheus-live-check.sh failed: \(result.output)")
-        for state in ["in_flight", "graceful", "stopped"] {
+        for state in ["in_flight", "graceful", "stopped", "extended_status_off"] {
             #expect(result.output.contains("ok openapi_\(state):"), "schemathesis in state \(state) did not pass: \(result.output)")
         }
     }
