@@ -15,6 +15,10 @@ public struct WorkerCensus: Sendable, Equatable {
     public var idle = 0
     /// Busy workers in state graceful (counted in `busy` too).
     public var gracefulBusy = 0
+    /// Workers in state graceful in any live process, quiescing ones included: requests an old
+    /// generation is finishing after a graceful restart. mod_status counts a quiescing process's
+    /// workers as neither busy nor idle, so they appear only here and in `perState`.
+    public var gracefullyFinishing = 0
     /// Workers not dead in processes with a pid: threads Apache has started.
     public var startedThreads = 0
 
@@ -37,8 +41,8 @@ public struct WorkerCensus: Sendable, Equatable {
     public var inFlight = 0
     public var oldestInFlightSeconds: Double? = nil
 
-    /// Evidence about ExtendedStatus: a live ready worker with `last_used == 0` proves it off;
-    /// any worker of a live process with `last_used != 0` proves it on, because Apache stamps
+    /// Evidence about ExtendedStatus. A live ready worker with `last_used == 0` proves it off.
+    /// Any worker of a live process with `last_used != 0` proves it on, because Apache stamps
     /// `last_used` only when ExtendedStatus is on.
     public var readyWorkersWithoutLastUsed = 0
     public var workersWithLastUsed = 0
@@ -62,6 +66,7 @@ public struct WorkerCensus: Sendable, Equatable {
                 perState[worker.status.index] += 1
                 if live && worker.status != .dead { startedThreads += 1 }
                 if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
+                if live && worker.status == .graceful { gracefullyFinishing += 1 }
                 if live { countInFlight(worker, nowMicroseconds: nowMicroseconds) }
                 guard counted else { continue }
 
@@ -97,9 +102,9 @@ public struct WorkerCensus: Sendable, Equatable {
 
 /// When a worker record describes a request that is running now.
 public enum InFlightRule {
-    /// A busy worker (keep-alive excluded: it waits between requests) whose current request
-    /// started after the last one stopped. Idle and dead slots keep their last request's
-    /// data, which must never appear as current.
+    /// Returns whether a busy worker's current request started after its last one stopped.
+    /// Keep-alive workers are excluded because they wait between requests. Idle and dead slots
+    /// keep their last request's data, which must never appear as current.
     public static func isInFlight(_ worker: WorkerScore) -> Bool {
         worker.status.isBusy && worker.status != .busyKeepalive && worker.startTime > 0
             && worker.startTime > worker.stopTime

@@ -62,8 +62,8 @@ public final class SampleHistory: Sendable {
         state.withLock { $0.events.events(fromWallTimeMicroseconds: from, limit: limit) }
     }
 
-    /// Whether the sample at `sequence` follows a gap: no previous tick, or a longer
-    /// interval than 1.5 × the nominal one, or an unavailable source.
+    /// Returns whether a sample follows a gap: it has no previous tick, or its interval is
+    /// longer than 1.5 × the nominal one.
     public func isGap(_ sample: DerivedSample) -> Bool {
         guard let interval = sample.intervalSeconds else { return true }
         return interval > nominalIntervalSeconds * 1.5
@@ -102,9 +102,9 @@ public final class SampleHistory: Sendable {
         }
     }
 
-    /// Calls `body` for each sample of the last `seconds`, oldest first: the newest sample and
-    /// those taken less than `seconds` − half an interval before it, so timer jitter never adds
-    /// or drops a sample from a window of whole intervals.
+    /// Calls `body` for each sample of the last `seconds`, oldest first. These are the newest
+    /// sample and those taken less than `seconds` − half an interval before it, so timer
+    /// jitter never adds or drops a sample from a window of whole intervals.
     func forEachSample(inLastSeconds seconds: Double, _ body: (DerivedSample) -> Void) {
         state.withLock { state in
             guard let end = state.samples.last?.wallTimeMicroseconds else { return }

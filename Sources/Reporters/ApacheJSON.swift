@@ -35,7 +35,7 @@ enum ApacheJSON {
         }
     }
 
-    /// The numbers of one history entry, flat, so 30 minutes of history stay small.
+    /// Writes the numbers of one history entry, flat, so that 30 minutes of history stay small.
     static func writeCompact(_ sample: DerivedSample, into json: inout JSONWriter) {
         json.object("apache") { json in
             writeAvailability(sample, into: &json)
@@ -97,6 +97,7 @@ enum ApacheJSON {
             json.field("idle", workers.idle)
             json.field("busy_excluding_graceful", workers.busyExcludingGraceful)
             json.field("graceful", workers.gracefulBusy)
+            json.field("gracefully_finishing", workers.gracefullyFinishing)
             json.field("started_threads", workers.startedThreads)
             json.object("states") { json in writeStates(workers, into: &json) }
         }

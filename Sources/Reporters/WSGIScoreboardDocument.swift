@@ -6,9 +6,7 @@ public enum WSGIScoreboardDocument {
         var json = JSONWriter(reservingCapacity: 16384)
         json.beginObject()
         guard let snapshot else {
-            json.field("up", false)
-            json.field("reason", unavailable?.message ?? "no sample taken yet")
-            json.field("reason_kind", unavailable?.kind.rawValue)
+            writeUnavailable(unavailable, into: &json)
             json.endObject()
             return json.text
         }
@@ -46,6 +44,7 @@ public enum WSGIScoreboardDocument {
         json.field("configured_threads", process.configuredThreads)
         json.field("created_us", process.createdMicroseconds)
         json.field("updated_us", process.updatedMicroseconds)
+
         json.field("requests", counters.requests)
         for (index, name) in ["status_1xx", "status_2xx", "status_3xx", "status_4xx", "status_5xx"].enumerated() {
             json.field(name, index < counters.statusClasses.count ? counters.statusClasses[index] : nil)
@@ -64,6 +63,7 @@ public enum WSGIScoreboardDocument {
         json.field("daemon_us_sum", counters.daemonMicrosecondsSum)
         json.field("application_us_sum", counters.applicationMicrosecondsSum)
         json.field("total_us_sum", counters.totalMicrosecondsSum)
+
         json.field("thread_records", process.threadRecordCount)
         json.field("torn_thread_records", process.tornThreadRecords)
         json.array("threads") { json in

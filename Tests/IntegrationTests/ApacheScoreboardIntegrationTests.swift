@@ -189,3 +189,59 @@ import Testing
         }
     }
 }
+
+/// Restarts with requests in flight, and children recycled by MaxConnectionsPerChild.
+@Suite(.serialized) struct ApacheChurnIntegrationTests {
+    @Test func gracefulRestartWithSlowRequestInFlight() throws {
+        // Embedded mode: the slow request runs in the Apache child itself. A daemon-mode request
+        // would end early, because mod_wsgi restarts its daemon processes on a graceful restart.
+        let apache = try ApacheInstance(["--wsgi-embedded"])
+        let watcher = LiveWatcher(pidFile: apache.pidFile)
+        try #require(watcher.tick(until: { ($0.metrics?.workers.idle ?? 0) > 0 }) != nil)
+
+        let slow = try apache.startRequest("/app/sleep?seconds=3")
+        defer { Subprocess.wait(slow) }
+        try #require(watcher.tick(until: { ($0.metrics?.workers.inFlight ?? 0) >= 1 }, within: 2.5) != nil)
+        try apache.signal("graceful")
+
+        // The old generation's child finishes its request as a quiescing process in state G.
+        let finishing = watcher.tick(until: {
+            guard let workers = $0.metrics?.workers else { return false }
+            return workers.quiescingProcesses >= 1 && workers.gracefullyFinishing >= 1
+        }, within: 2.5)
+        #expect(finishing != nil)
+        // mod_status's rule: a quiescing process's workers are neither busy nor idle.
+        #expect(finishing?.metrics?.workers.gracefulBusy == 0)
+        #expect(finishing?.metrics?.workers.oldGenerationProcesses ?? 0 >= 1)
+        #expect(finishing?.metrics?.workers.inFlight ?? 0 >= 1)
+        #expect(watcher.events.contains { $0.kind == .gracefulRestart })
+
+        Subprocess.wait(slow)
+        let settled = watcher.tick(until: { ($0.metrics?.workers.quiescingProcesses ?? 1) == 0 }, within: 4)
+        #expect(settled != nil)
+        #expect(settled?.metrics?.workers.gracefullyFinishing == 0)
+        #expect(watcher.allRates.allSatisfy { $0 >= 0 })
+    }
+
+    @Test func maxConnectionsPerChildRecyclesChildren() throws {
+        let apache = try ApacheInstance(["--mpm", "prefork", "--server-limit", "4", "--max-connections-per-child", "20"])
+        let watcher = LiveWatcher(pidFile: apache.pidFile)
+        try #require(watcher.tick(until: { ($0.metrics?.workers.idle ?? 0) > 0 }) != nil)
+
+        for _ in 0..<4 {
+            try apache.load("/index.html", count: 50, concurrency: 2)
+            Thread.sleep(forTimeInterval: 0.3)
+            watcher.tick()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        watcher.tick()
+
+        #expect(watcher.countedRequests == 200)
+        let started = watcher.results.compactMap(\.metrics).reduce(0) { $0 + $1.processesStarted }
+        let stopped = watcher.results.compactMap(\.metrics).reduce(0) { $0 + $1.processesStopped }
+        #expect(started >= 5)
+        #expect(stopped >= 5)
+        #expect(watcher.events.contains { $0.kind == .childRecycled })
+        #expect(!watcher.events.contains { $0.kind == .hardRestart || $0.kind == .gracefulRestart })
+    }
+}

@@ -25,9 +25,12 @@ enum Subprocess {
         return Result(status: wait(pid.pid), output: String(decoding: output, as: UTF8.self))
     }
 
-    /// Starts a program whose output goes to /dev/null; the caller waits with `wait`.
-    static func start(_ executable: String, _ arguments: [String]) throws -> pid_t {
-        try spawn(executable, arguments, environment: nil, captureOutput: false).pid
+    /// Starts a program whose output goes to /dev/null, or its stderr to `errorLog`; the caller
+    /// waits with `wait`.
+    static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, errorLog: String? = nil
+    ) throws -> pid_t {
+        try spawn(executable, arguments, environment: environment, captureOutput: false, errorLog: errorLog).pid
     }
 
     /// Waits for a child and returns its exit status (128 + signal number when signalled).
@@ -40,7 +43,8 @@ enum Subprocess {
     }
 
     private static func spawn(
-        _ executable: String, _ arguments: [String], environment: [String: String]?, captureOutput: Bool
+        _ executable: String, _ arguments: [String], environment: [String: String]?, captureOutput: Bool,
+        errorLog: String? = nil
     ) throws -> (pid: pid_t, outputDescriptor: Int32) {
         var pipeDescriptors: [Int32] = [-1, -1]
         var actions = posix_spawn_file_actions_t()
@@ -54,8 +58,8 @@ enum Subprocess {
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[0])
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[1])
         } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, errorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, errorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]

@@ -133,7 +133,7 @@ final class Sampler: Sendable {
         return (sample, events, restarted)
     }
 
-    /// The Apache parent, every pid in Apache's process records, and every live WSGI writer.
+    /// Lists the Apache parent, every pid in Apache's process records, and every live WSGI writer.
     private static func watchedProcesses(apache: ApacheScoreboardSnapshot?, wsgi: WSGIScoreboardSnapshot?) -> [WatchedProcess] {
         var watched: [WatchedProcess] = []
         if let apache {
