@@ -92,11 +92,19 @@ public final class ApacheScoreboardSource {
                 object: object)
         }
 
-        // An anonymous mapping belongs to one parent; a new parent means a new mapping.
-        if attachment.identity.mechanism == .anonymous, !parentIsCurrent() {
-            return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) exited", object: object)
+        // An anonymous mapping belongs to one parent. Our own mapping keeps the memory alive after
+        // the parent dies, so orphaned children stay visible (and a segment nobody uses is reported
+        // stale) until the PID file names a new, running parent: then it is a new instance.
+        if attachment.identity.mechanism == .anonymous, !parentIsCurrent(), newParentIsRunning() {
+            return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) was replaced", object: object)
         }
         return nil
+    }
+
+    /// Whether the PID file now names a running process other than the parent we attached through.
+    private func newParentIsRunning() -> Bool {
+        guard case .success(let pid) = ScoreboardDiscovery.readPIDFile(configuration.pidFile) else { return false }
+        return pid != parentPID && ProcessLiveness.isRunning(pid)
     }
 
     private func parentIsCurrent() -> Bool {
