@@ -68,6 +68,16 @@ public final class ApacheScoreboardSource {
         let image = ScoreboardImage(payload: buffers[index], layout: layout)
         let parent = parentState(image: image)
         if case .orphaned(let former, 0) = parent {
+            // A clean stop clears every process record before the parent exits; a crash leaves
+            // the pids of children that are gone.
+            if Self.allProcessRecordsCleared(image) {
+                detach()
+                return .unavailable(
+                    SourceUnavailable(
+                        kind: .absent,
+                        message: "Apache stopped: \(former.map { "parent PID \($0)" } ?? "the parent") exited and cleared its process records",
+                        object: attachment.identity.object))
+            }
             return .unavailable(staleSegment(attachment.identity, formerParent: former, processes: image))
         }
         return .snapshot(
@@ -120,6 +130,11 @@ public final class ApacheScoreboardSource {
         }
         if parentIsCurrent() { return .running(pid: parentPID) }
         return .orphaned(formerPID: parentPID, orphans: liveProcessCount(image))
+    }
+
+    private static func allProcessRecordsCleared(_ image: ScoreboardImage) -> Bool {
+        for index in 0..<image.serverLimit where image.process(index).pid != 0 { return false }
+        return true
     }
 
     private func liveProcessCount(_ image: ScoreboardImage) -> Int {
