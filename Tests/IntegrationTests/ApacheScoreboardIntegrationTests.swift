@@ -2,6 +2,7 @@ import Derivation
 import Foundation
 import ScoreboardSources
 import Testing
+import TestSupport
 
 /// The Apache source and derivation against Debian's apache2, started by each test.
 extension IntegrationSuite {

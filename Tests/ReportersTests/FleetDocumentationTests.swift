@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Checks the Prometheus configuration and rules in docs/fleet.md with promtool, and runs
 /// `promtool test rules` on synthetic series so the PromQL computes what the document states.

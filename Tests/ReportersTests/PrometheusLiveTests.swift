@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs scripts/prometheus-live-check.sh: a private Apache, the collector built by `swift build`
 /// and a real Prometheus server, queried through its HTTP API. Needs the Debian packages

@@ -3,6 +3,7 @@ import Foundation
 import Reporters
 import ScoreboardSources
 import Testing
+import TestSupport
 
 /// Runs Prometheus's own linter on rendered text. Needs the Debian package `prometheus`.
 @Suite struct PromtoolTests {
