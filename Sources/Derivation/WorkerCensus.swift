@@ -47,6 +47,10 @@ public struct WorkerCensus: Sendable, Equatable {
     public var readyWorkersWithoutLastUsed = 0
     public var workersWithLastUsed = 0
 
+    /// Σ`access_count` and Σ`bytes_served` over every worker record, as mod_status totals them.
+    public var accessCountSum: UInt64 = 0
+    public var bytesServedSum: UInt64 = 0
+
     /// Busy workers other than graceful ones; a separate metric from `busy`.
     public var busyExcludingGraceful: Int { busy - gracefulBusy }
 
@@ -64,6 +68,8 @@ public struct WorkerCensus: Sendable, Equatable {
             for thread in 0..<image.threadLimit {
                 let worker = image.worker(process: processIndex, thread: thread)
                 perState[worker.status.index] += 1
+                accessCountSum &+= worker.accessCount
+                bytesServedSum &+= worker.bytesServed
                 if live && worker.status != .dead { startedThreads += 1 }
                 if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
                 if live && worker.status == .graceful { gracefullyFinishing += 1 }

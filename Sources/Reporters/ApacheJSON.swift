@@ -28,7 +28,7 @@ enum ApacheJSON {
             writeConnections(apache.workers, into: &json)
             writeCounters(apache, into: &json)
             writeResponseTime(apache, windows: windows, into: &json)
-            writeInFlight(apache.workers, requests: inFlight, into: &json)
+            writeInFlight(apache.workers, known: apache.countersUnavailableReason == nil, requests: inFlight, into: &json)
             writeCapacity(apache.capacity, into: &json)
             writeRestarts(apache, into: &json)
             writeAnomalies(apache, into: &json)
@@ -165,9 +165,12 @@ enum ApacheJSON {
         }
     }
 
-    private static func writeInFlight(_ workers: WorkerCensus, requests: [InFlightRequest]?, into json: inout JSONWriter) {
+    /// In-flight requests need ExtendedStatus's request times; without them the count is unknown.
+    private static func writeInFlight(
+        _ workers: WorkerCensus, known: Bool, requests: [InFlightRequest]?, into json: inout JSONWriter
+    ) {
         json.object("in_flight") { json in
-            json.field("count", workers.inFlight)
+            json.field("count", known ? workers.inFlight : nil)
             json.field("oldest_age_seconds", workers.oldestInFlightSeconds)
             guard let requests else { return }
             json.array("requests") { json in

@@ -19,7 +19,7 @@ public enum WSGIScoreboardDocument {
             for skipped in snapshot.skippedSegments {
                 json.beginObject()
                 json.field("name", skipped.name)
-                json.field("reason", String(describing: skipped.reason))
+                json.field("reason", reasonName(skipped.reason))
                 json.endObject()
             }
         }
@@ -83,5 +83,15 @@ public enum WSGIScoreboardDocument {
             }
         }
         json.endObject()
+    }
+
+    /// Stable snake_case names for why a segment was skipped.
+    private static func reasonName(_ reason: WSGISkippedSegment.Reason) -> String {
+        switch reason {
+        case .unreadable(let code): "unreadable: \(describeErrno(code))"
+        case .invalid(let message): "invalid: \(message)"
+        case .tornProcessRecord: "torn_process_record"
+        case .abandonedProcessRecord: "abandoned_process_record"
+        }
     }
 }

@@ -117,6 +117,8 @@ import Testing
         #expect(last?.bytesPerSecond == nil)
         #expect(last?.meanResponseTimeSeconds == nil)
         #expect(last?.requestsTotal == nil)
+        #expect(last?.accessCountSum == nil)
+        #expect(last?.completedSampleCount == nil)
         #expect(last?.countersUnavailableReason?.contains("ExtendedStatus is off") == true)
     }
 

@@ -2,6 +2,7 @@ import Derivation
 import Foundation
 import ScoreboardSources
 import Testing
+import TestSupport
 
 /// The Apache source and derivation against Debian's apache2, started by each test.
 extension IntegrationSuite {
@@ -107,7 +108,7 @@ extension IntegrationSuite {
             #expect(totals == totals.sorted())
         }
 
-        @Test func killedParentIsReportedThenStale() throws {
+        @Test func killedParentAnonymousOrphansThenStale() throws {
             let apache = try ApacheInstance()
             let watcher = LiveWatcher(pidFile: apache.pidFile)
             let first = try #require(watcher.tick(until: { $0.metrics != nil }, within: 10))
@@ -117,12 +118,18 @@ extension IntegrationSuite {
             #expect(first.metrics?.parent == .running(pid: parent))
 
             kill(parent, SIGKILL)
-            // An anonymous scoreboard belongs to its parent: once it is gone, so is the segment.
-            let gone = watcher.tick(until: { $0.unavailable != nil }, within: 3)
-            #expect(gone?.unavailable?.kind == .absent)
-            #expect(watcher.events.contains { $0.kind == .stop })
+            // The collector's own mapping keeps the anonymous scoreboard readable: the orphaned
+            // children stay visible and the crash is reported.
+            let orphaned = watcher.tick(until: {
+                if case .orphaned = $0.metrics?.parent { return true }
+                return false
+            }, within: 3)
+            #expect(orphaned != nil)
+            #expect(watcher.events.contains { $0.kind == .crash })
 
             for pid in childPIDs { kill(pid, SIGKILL) }
+            let stale = watcher.tick(until: { $0.unavailable?.kind == .stale }, within: 4)
+            #expect(stale != nil)
             for pid in daemonChildren(of: parent) { kill(pid, SIGKILL) }
         }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The scoreboard-collector binary as an operator runs it: HTTP, signals, systemd notify,
 /// reload, --once, bad input.

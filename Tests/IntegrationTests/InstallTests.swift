@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `make install` and `make uninstall` into a staging directory.
 extension IntegrationSuite {

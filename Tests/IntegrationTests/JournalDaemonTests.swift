@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The real daemon logging into a private journald: started, reloaded and stopped.
 extension IntegrationSuite {

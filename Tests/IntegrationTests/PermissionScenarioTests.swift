@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import ScoreboardSources
 import Testing
+import TestSupport
 
 /// A collector without privileges against a scoreboard it may not open, then may.
 extension IntegrationSuite {
