@@ -78,7 +78,7 @@ class HistoryCache:
             logger.exception("scoreboard-collector panel: GET %s failed", self.base_url + path)
             reply = DocumentReply(path, problem=f"request failed: {type(error).__name__}: {error}")
 
-        # One critical section, so that whoever sees the new samples also sees the fetch as done.
+        # One critical section: a caller that sees the new samples also sees the fetch as finished.
         with self._lock:
             if reply.problem is None:
                 self._merge_locked(reply.document)
