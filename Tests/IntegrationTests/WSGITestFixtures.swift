@@ -40,3 +40,53 @@ func nearestRank(_ values: [Double], _ quantile: Double) -> Double? {
 
 /// |measured − truth| ÷ truth.
 func relativeError(_ measured: Double, _ truth: Double) -> Double { abs(measured - truth) / truth }
+
+extension CollectorProcess {
+    /// Starts the daemon on one private Apache and one WSGI segment directory.
+    convenience init(apache: ApacheInstance, wsgiDirectory: String, extraArguments: [String] = []) throws {
+        try self.init(
+            ["--apache-pid-file", apache.pidFile, "--wsgi-dir", wsgiDirectory, "--log-target", "stderr"] + extraArguments)
+    }
+
+    func metrics() throws -> [String: Any] { try json("/v1/metrics") }
+
+    /// The `wsgi.groups[]` entry of `group` in the latest sample, or nil when it is not listed.
+    func wsgiGroup(_ group: String) throws -> [String: Any]? {
+        IntegrationTests.wsgiGroup(try metrics(), group)
+    }
+
+    /// Polls /v1/metrics every 0.25 s until `condition` holds or `seconds` pass; returns the
+    /// document that satisfied it, or nil.
+    func poll(within seconds: Double = 5, until condition: ([String: Any]) -> Bool) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if let document = try? metrics(), condition(document) { return document }
+            Thread.sleep(forTimeInterval: 0.25)
+        } while Date() < deadline
+        return nil
+    }
+}
+
+/// The `wsgi.groups[]` entry named `name` in a /v1/metrics document.
+func wsgiGroup(_ document: [String: Any], _ name: String) -> [String: Any]? {
+    (jsonValue(document, "wsgi", "groups") as? [[String: Any]])?.first { $0["process_group"] as? String == name }
+}
+
+/// Dictionary access for decoded JSON: `jsonValue(document, "wsgi", "groups")`.
+func jsonValue(_ object: Any?, _ path: String...) -> Any? {
+    var current = object
+    for key in path { current = (current as? [String: Any])?[key] }
+    return current
+}
+
+func jsonDouble(_ object: Any?, _ path: String...) -> Double? {
+    var current = object
+    for key in path { current = (current as? [String: Any])?[key] }
+    return (current as? NSNumber)?.doubleValue
+}
+
+func jsonInt(_ object: Any?, _ path: String...) -> Int? {
+    var current = object
+    for key in path { current = (current as? [String: Any])?[key] }
+    return (current as? NSNumber)?.intValue
+}

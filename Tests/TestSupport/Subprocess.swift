@@ -5,13 +5,13 @@ import Glibc
 /// The child starts with an empty signal mask and default signal actions. The test runner
 /// blocks signals in its threads, and a daemon started from it (apache2) would inherit the
 /// mask and ignore `apache2 -k graceful/restart/stop`.
-enum Subprocess {
-    struct Result {
-        var status: Int32
-        var output: String
+public enum Subprocess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let pid = try spawn(executable, arguments, environment: environment, captureOutput: true)
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -25,14 +25,17 @@ enum Subprocess {
         return Result(status: wait(pid.pid), output: String(decoding: output, as: UTF8.self))
     }
 
-    /// Starts a program whose output goes to /dev/null; the caller waits with `wait`.
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> pid_t {
-        try spawn(executable, arguments, environment: environment, captureOutput: false).pid
+    /// Starts a program whose output goes to /dev/null, or its stderr to `errorLog`; the caller
+    /// waits with `wait`.
+    public static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, errorLog: String? = nil
+    ) throws -> pid_t {
+        try spawn(executable, arguments, environment: environment, captureOutput: false, errorLog: errorLog).pid
     }
 
     /// Waits for a child and returns its exit status (128 + signal number when signalled).
     @discardableResult
-    static func wait(_ pid: pid_t) -> Int32 {
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7f
@@ -40,7 +43,8 @@ enum Subprocess {
     }
 
     private static func spawn(
-        _ executable: String, _ arguments: [String], environment: [String: String]?, captureOutput: Bool
+        _ executable: String, _ arguments: [String], environment: [String: String]?, captureOutput: Bool,
+        errorLog: String? = nil
     ) throws -> (pid: pid_t, outputDescriptor: Int32) {
         var pipeDescriptors: [Int32] = [-1, -1]
         var actions = posix_spawn_file_actions_t()
@@ -49,18 +53,13 @@ enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if captureOutput {
             guard pipe(&pipeDescriptors) == 0 else { throw SubprocessError(message: "pipe failed: errno \(errno)") }
-            // Close-on-exec, so children spawned at the same time by other tests (a daemonizing
-            // apache2 among them) do not inherit the write end and hold the pipe open. Glibc's
-            // pipe2 is not visible to Swift, so a spawn between the two calls can still inherit it.
-            _ = fcntl(pipeDescriptors[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(pipeDescriptors[1], F_SETFD, FD_CLOEXEC)
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 1)
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 2)
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[0])
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[1])
         } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, errorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, errorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -100,7 +99,11 @@ enum Subprocess {
     }
 }
 
-struct SubprocessError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct SubprocessError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
