@@ -183,7 +183,7 @@ def render(levels, meta, failures):
 def render_method(add, meta):
     add("## Method")
     add("")
-    add("- **Server.** A private Apache %s (event MPM, 100 workers unless a level names fewer) from `scripts/apache-instance.sh`, "
+    add("- **Server.** A private %s (event MPM, 100 workers unless a level names fewer) from `scripts/apache-instance.sh`, "
         "with the WSGI test app in daemon group `app` (4 processes × 16 threads) and the WSGI "
         "scoreboard writer loaded through `WSGIImportScript`. Host: %s." % (meta["apache_version"], meta["host"]))
     add("- **Load.** `wrk` with a Lua script that picks `/app/sleep?seconds=S` at random: S = 5 ms "
@@ -268,25 +268,28 @@ def render_sampling_bias(add, levels):
     add("- **Many requests per slot per interval.** All but the last are lost. Requests that "
         "arrive in bursts of short ones on a slot are under-sampled against long requests, "
         "which complete about one per slot and interval and are nearly all seen. The sampled "
-        "percentiles then lean towards the long requests (this follows from the sampling rule; "
-        "the runs below do not provoke it). When short and long requests mix "
+        "percentiles then lean towards the long requests (derived from the sampling rule, not "
+        "provoked by the runs below). When short and long requests mix "
         "evenly on every slot, as in this load, the last request of a slot is a fair draw "
         "and the bias stays small.")
     add("- **Slots busy at the sample instant.** A slot that is always busy (every worker "
         "taken, requests back to back) is almost never seen between two requests, so coverage "
-        "collapses and the few samples left are noise.")
+        "collapses and the few samples left do not represent the mix.")
     add("")
     add("`coverage` (samples ÷ requests) shows how much was seen. Read the sampled percentiles "
         "as an estimate whose weight falls with coverage. The interval mean is not sampled and "
         "stays exact at any coverage. The WSGI histograms count every request and have neither "
         "bias.")
     add("")
-    add("Measured here: " + "; ".join(
-        "concurrency %d on %d workers: coverage %.3f, sampled p50–p99 %s to %s from the access log" % (
+    add("Measured here:")
+    add("")
+    for level in levels:
+        errors = [row["apache_error"] for row in level["percentiles"] if row["apache_error"] is not None]
+        if not errors:
+            continue
+        add("- concurrency %d on %d workers: coverage %.3f, sampled p50–p99 %s to %s from the access log" % (
             level["concurrency"], level["apache_workers"], level["apache_window_coverage"] or 0,
-            percent(min(row["apache_error"] for row in level["percentiles"] if row["apache_error"] is not None)),
-            percent(max(row["apache_error"] for row in level["percentiles"] if row["apache_error"] is not None)))
-        for level in levels if any(row["apache_error"] is not None for row in level["percentiles"])) + ".")
+            percent(min(errors)), percent(max(errors))))
     add("")
 
 

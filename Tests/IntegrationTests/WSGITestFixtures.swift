@@ -29,8 +29,8 @@ enum AccessLog {
     }
 }
 
-/// The value of rank ceil(q · n) of the sorted values (nearest-rank quantile), the definition the
-/// WSGI histograms use.
+/// Returns the value of rank ceil(q · n) of the sorted values (nearest-rank quantile), the
+/// definition the WSGI histograms use.
 func nearestRank(_ values: [Double], _ quantile: Double) -> Double? {
     guard !values.isEmpty else { return nil }
     let sorted = values.sorted()
@@ -50,12 +50,12 @@ extension CollectorProcess {
 
     func metrics() throws -> [String: Any] { try json("/v1/metrics") }
 
-    /// The `wsgi.groups[]` entry of `group` in the latest sample, or nil when it is not listed.
+    /// Returns the `wsgi.groups[]` entry of `group` in the latest sample, or nil when it is not listed.
     func wsgiGroup(_ group: String) throws -> [String: Any]? {
         IntegrationTests.wsgiGroup(try metrics(), group)
     }
 
-    /// Polls /v1/metrics every 0.25 s until `condition` holds or `seconds` pass; returns the
+    /// Polls /v1/metrics every 0.25 s until `condition` is true or `seconds` pass. Returns the
     /// document that satisfied it, or nil.
     func poll(within seconds: Double = 5, until condition: ([String: Any]) -> Bool) -> [String: Any]? {
         let deadline = Date().addingTimeInterval(seconds)
@@ -67,7 +67,7 @@ extension CollectorProcess {
     }
 }
 
-/// The `wsgi.groups[]` entry named `name` in a /v1/metrics document.
+/// Returns the `wsgi.groups[]` entry named `name` in a /v1/metrics document.
 func wsgiGroup(_ document: [String: Any], _ name: String) -> [String: Any]? {
     (jsonValue(document, "wsgi", "groups") as? [[String: Any]])?.first { $0["process_group"] as? String == name }
 }

@@ -9,10 +9,10 @@ extension IntegrationSuite {
     @Suite struct WSGIWriterProcessTests {
         static let pythonPath = ApacheInstance.repository.appendingPathComponent("python").path
 
-        /// Three requests of group `app`, with stamps as offsets from 1,700,000,000 s since the epoch:
-        /// r1 waits 250 ms for a daemon thread; r2 has `daemon_start` 200 µs before `queue_start`
-        /// (clock skew between processes); r3 read a slow request body for 400 ms before the
-        /// hand-off, which is not queue time. Queue times must be [250, 0, 10] ms.
+        /// Three requests of group `app`, with stamps as offsets from 1,700,000,000 s since the
+        /// epoch. r1 waits 250 ms for a daemon thread. r2 has `daemon_start` 200 µs before
+        /// `queue_start` (clock skew between processes). r3 read a slow request body for 400 ms
+        /// before the hand-off, which is not queue time. Queue times must be [250, 0, 10] ms.
         static let queueTimeScenario = """
             import sys
             from scoreboard_collector_wsgi import ProcessInfo, Recorder, ScoreboardMiddleware, layout

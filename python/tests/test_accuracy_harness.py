@@ -1,10 +1,10 @@
 """scripts/accuracy.sh --quick against a private Apache: two 6-second load levels (about 30 s).
 
-It runs here, in the sequential Python step of `make test`, and not among the Swift tests,
-because those run in parallel: CPU contention from other tests lengthens the hand-back from the
-mod_wsgi daemon to Apache, which the access log's %D includes, and the comparison would measure
-the contention. It needs root (Apache's User www-data), wrk, and the collector built by
-`swift build`.
+It runs here, in the sequential Python step of `make test`, and not among the Swift tests, which
+run their unit suites in parallel with the integration suite. CPU contention lengthens the
+hand-back from the mod_wsgi daemon to Apache, which the access log's %D includes, so the
+comparison would measure the contention. It needs root (Apache's User www-data), wrk, and the
+collector built by `swift build`.
 """
 
 import json
