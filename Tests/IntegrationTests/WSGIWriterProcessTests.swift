@@ -119,13 +119,8 @@ extension IntegrationSuite {
             guard case .snapshot(let zombie) = reader.read() else { Issue.record("segment unreadable"); return }
             let zombieIsLive = try #require(zombie.processes.first { $0.pid == pid }).isLive
 
-            // NOTE: the reader compares only the start time (field 22) of /proc/<pid>/stat, so a
-            // zombie counts as live until its parent reaps it. mod_wsgi's Apache parent reaps a
-            // killed daemon process within about a second. Checking field 3 (state) for Z would fix
-            // it; this known issue then stops occurring and the test fails until the wrapper goes.
-            withKnownIssue("a zombie writer counts as live until it is reaped") {
-                #expect(!zombieIsLive)
-            }
+            // A killed writer stays a zombie until its parent reaps it; it must not count as live.
+            #expect(!zombieIsLive)
             Subprocess.wait(pid)
             reaped = true
             guard case .snapshot(let after) = reader.read() else { Issue.record("segment unreadable"); return }

@@ -53,6 +53,9 @@ public enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if captureOutput {
             guard pipe(&pipeDescriptors) == 0 else { throw SubprocessError(message: "pipe failed: errno \(errno)") }
+            // Close-on-exec, so a daemon spawned concurrently from another thread cannot inherit
+            // the write end and keep run() waiting for EOF; dup2 in the child clears the flag.
+            for descriptor in pipeDescriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 1)
             posix_spawn_file_actions_adddup2(&actions, pipeDescriptors[1], 2)
             posix_spawn_file_actions_addclose(&actions, pipeDescriptors[0])

@@ -160,8 +160,9 @@ public final class WSGIScoreboardReader: Sendable {
         ))
     }
 
+    /// A writer is live when its pid runs (a zombie does not) with the start time it recorded.
     static func isLive(pid: Int32, startTime: UInt64) -> Bool {
-        pid > 0 && WSGIProcessIdentity.startTime(ofProcess: pid) == startTime
+        ProcessLiveness.isRunning(pid) && ProcessLiveness.startTime(pid) == startTime
     }
 
     /// Pid and start time from a `<pid>-<starttime>.wsb` file name.
