@@ -349,7 +349,7 @@ def main():
         "%.1f ms" % (history_p99 / 1e3) if history_p99 else "n/a", verdict(history_p99, TARGETS["history_p99_us"])))
     default_steady = steady.get(("16", "64"))
     large_steady = steady.get(("64", "64"))
-    out.append("| Steady CPU < 0.1 % of a core (16 × 64) | %s | %s |" % (
+    out.append("| Steady CPU < 0.1 %% of a core (16 × 64) | %s | %s |" % (
         "%.3f %%" % default_steady[0] if default_steady else "n/a",
         verdict(default_steady[0] if default_steady else None, TARGETS["steady_cpu_percent"])))
     peak = max([values[2] for values in steady.values()] or [0]) or None
