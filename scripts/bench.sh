@@ -294,6 +294,9 @@ wait_for_port "$api_port"
 
 echo "bench: 5/5 WSGI writer in-process"
 /usr/bin/python3 "$here/bench/wsgi_overhead.py" --requests "$wsgi_requests" --runs "$wsgi_runs" >> "$results"
+# Where the writer's time goes: cProfile of the recorded arm (its own overhead inflates every call).
+/usr/bin/python3 -m cProfile -s tottime "$here/bench/wsgi_overhead.py" --requests 20000 --runs 1 \
+    | awk '/ncalls/ {show = 1} show && NF' | head -16 > "$work/wsgi-profile.txt"
 
 echo "bench: 5/5 WSGI writer under mod_wsgi"
 plain=$work/apache-wsgi-plain
@@ -347,5 +350,6 @@ wait "$steady_job"
 cat "$work/steady.txt" >> "$results"
 if [ -s "$work/steady.err" ]; then cat "$work/steady.err" >&2; fi
 
-python3 "$here/bench/report.py" --results "$results" --meta "$meta" --profile "$work/profile-demangled.txt" > "$output"
+python3 "$here/bench/report.py" --results "$results" --meta "$meta" --profile "$work/profile-demangled.txt" \
+    --wsgi-profile "$work/wsgi-profile.txt" > "$output"
 echo "bench: wrote $output (raw results in $results)"
