@@ -125,6 +125,7 @@ history_count() {
     echo "python	$(/usr/bin/python3 -c 'import platform; print(platform.python_version())')"
     echo "valgrind	$(valgrind --version)"
     echo "commit	$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "load_start	$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$meta"
 
 # --- 1. Sampling cost -----------------------------------------------------------------------
@@ -350,6 +351,7 @@ wait "$steady_job"
 cat "$work/steady.txt" >> "$results"
 if [ -s "$work/steady.err" ]; then cat "$work/steady.err" >&2; fi
 
+echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$meta"
 python3 "$here/bench/report.py" --results "$results" --meta "$meta" --profile "$work/profile-demangled.txt" \
     --wsgi-profile "$work/wsgi-profile.txt" > "$output"
 echo "bench: wrote $output (raw results in $results)"

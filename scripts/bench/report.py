@@ -388,11 +388,15 @@ def main():
                        ("memory", "Memory"), ("kernel", "Kernel"), ("os", "OS"), ("swift", "Swift"),
                        ("apache2", "apache2"), ("mod_wsgi", "libapache2-mod-wsgi-py3"),
                        ("exporter", "prometheus-apache-exporter"), ("wrk", "wrk"), ("python", "Python"),
-                       ("valgrind", "valgrind"), ("commit", "Commit")):
+                       ("valgrind", "valgrind"), ("commit", "Commit"),
+                       ("load_start", "Load average at start (1, 5, 15 min)"),
+                       ("load_end", "Load average at end")):
         value = meta.get(key, "?")
         out.append("| %s | %s |" % (label, "`%s`" % value if key == "command" else value))
     out.append("")
-    out.append("Figures are medians over repeated runs with the range (min–max) in brackets.\n")
+    out.append("Figures are medians over repeated runs with the range (min–max) in brackets. The load "
+               "averages show whether other work shared the two cores during the run; with a load above "
+               "2 the absolute times and throughputs are pessimistic and their spread is wider.\n")
 
     out.append("## Targets\n")
     out.append("| Target | Measured | Verdict |")
