@@ -60,7 +60,30 @@ cleanup() {
     local pid dir
     for pid in "${started_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for dir in "${apache_dirs[@]}"; do "$here/apache-instance.sh" stop "$dir" >/dev/null 2>&1 || true; done
+    for dir in "${apache_dirs[@]}"; do stop_apache "$dir"; done
+}
+
+# instance_pids DIR: PIDs of every process of the Apache instance in DIR (parent, children, mod_wsgi
+# daemons), found by the configuration path on their command line, so children whose parent was
+# killed from outside are found too.
+instance_pids() {
+    local entry
+    for entry in /proc/[0-9]*; do
+        if tr '\0' ' ' < "$entry/cmdline" 2>/dev/null | grep -qF -- "-f $1/httpd.conf"; then echo "${entry#/proc/}"; fi
+    done
+}
+
+# stop_apache DIR: stops the instance; processes left without their parent are stopped by PID,
+# and the POSIX scoreboard that a killed parent could not remove is removed by its exact name.
+stop_apache() {
+    local pid file
+    "$here/apache-instance.sh" stop "$1" >/dev/null 2>&1 || true
+    for pid in $(instance_pids "$1"); do kill -TERM "$pid" 2>/dev/null || true; done
+    sleep 0.5
+    file=$(awk '$1 == "ScoreboardFile" {print $2}' "$1/httpd.conf" 2>/dev/null)
+    if [ -n "$file" ] && [ -z "$(instance_pids "$1")" ]; then
+        rm -f "/dev/shm$("$bench" object-name --scoreboard-file "$file")"
+    fi
 }
 trap cleanup EXIT
 
@@ -228,6 +251,7 @@ scoreboard=$apache/scoreboard
 start_apache "$apache" --port "$apache_port" --server-limit 16 --threads-per-child 25 --max-request-workers 400 \
     --scoreboard-file "$scoreboard"
 apache_pid=$(cat "$apache/run/apache2.pid")
+echo "apache_parent pid=$apache_pid" >> "$results"
 status_url="http://127.0.0.1:$apache_port/status?auto"
 page_url="http://127.0.0.1:$apache_port/index.html"
 
@@ -244,9 +268,13 @@ compare_costs() {
         "$bench" live --pid-file "$apache/run/apache2.pid" --scoreboard-file "$scoreboard" --samples 500 --pause-ms 10 \
             --label "$load" | sed "s/\$/ run=$run/" >> "$results"
         python3 "$here/bench/http_probe.py" measure --url "$status_url" --requests 2000 --label "status_$load" \
-            --cpu-tree "$apache_pid" | sed "s/\$/ run=$run/" >> "$results"
+            --cpu-cmdline "-f $apache/httpd.conf" | sed "s/\$/ run=$run/" >> "$results"
         python3 "$here/bench/http_probe.py" measure --url "$exporter_url" --requests 300 --label "exporter_$load" \
-            --cpu-tree "$apache_pid" --cpu-pid "$exporter_pid" | sed "s/\$/ run=$run/" >> "$results"
+            --cpu-cmdline "-f $apache/httpd.conf" --cpu-pid "$exporter_pid" | sed "s/\$/ run=$run/" >> "$results"
+        if ! kill -0 "$apache_pid" 2>/dev/null; then
+            echo "apache_parent_lost phase=cost load=$load run=$run" >> "$results"
+            echo "bench: the Apache parent PID $apache_pid exited during the cost runs (stopped from outside?)" >&2
+        fi
     done
 }
 wrk -t1 -c4 -d1s "$page_url" > /dev/null
@@ -296,8 +324,8 @@ wait_for_port "$api_port"
 echo "bench: 5/5 WSGI writer in-process"
 /usr/bin/python3 "$here/bench/wsgi_overhead.py" --requests "$wsgi_requests" --runs "$wsgi_runs" >> "$results"
 # Where the writer's time goes: cProfile of the recorded arm (its own overhead inflates every call).
-/usr/bin/python3 -m cProfile -s tottime "$here/bench/wsgi_overhead.py" --requests 20000 --runs 1 \
-    | awk '/ncalls/ {show = 1} show && NF' | head -16 > "$work/wsgi-profile.txt"
+/usr/bin/python3 -m cProfile -s tottime "$here/bench/wsgi_overhead.py" --requests 20000 --runs 1 > "$work/wsgi-profile-full.txt"
+awk '/ncalls/ {show = 1} show && NF && shown < 16 {print; shown++}' "$work/wsgi-profile-full.txt" > "$work/wsgi-profile.txt"
 
 echo "bench: 5/5 WSGI writer under mod_wsgi"
 plain=$work/apache-wsgi-plain
@@ -315,8 +343,8 @@ for run in $(seq 1 "$throughput_runs"); do
     done
 done
 echo "wsgi_segments count=$(find "$work/wsgi-segments" -type f | wc -l)" >> "$results"
-"$here/apache-instance.sh" stop "$plain" >/dev/null
-"$here/apache-instance.sh" stop "$recorded" >/dev/null
+stop_apache "$plain"
+stop_apache "$recorded"
 
 remaining=$((fill_seconds - ($(date +%s) - api_started)))
 if [ "$remaining" -gt 0 ]; then sleep "$remaining"; fi
@@ -344,7 +372,8 @@ echo "api_body route=/v1/history bytes=$bytes" >> "$results"
 echo "api_body route=/v1/metrics bytes=$(curl -s "http://127.0.0.1:$api_port/v1/metrics" | wc -c)" >> "$results"
 stop_pid "$load_pid"
 stop_pid "$api_pid"
-"$here/apache-instance.sh" stop "$apache" >/dev/null
+kill -0 "$apache_pid" 2>/dev/null || echo "apache_parent_lost phase=end" >> "$results"
+stop_apache "$apache"
 
 echo "bench: 4/5 waiting for the steady-state measurement"
 wait "$steady_job"

@@ -15,7 +15,7 @@ struct SyntheticTraffic {
     private var nextSlot = 0
     private var step: UInt64 = 0
 
-    /// Fills a board of `serverLimit` × `threadLimit` with the Debian 12 (httpd 2.4.57+) layout.
+    /// Fills a board of `serverLimit` × `threadLimit` with the record layout of httpd 2.4.36 – 2.4.71.
     init(serverLimit: Int, threadLimit: Int) {
         self.serverLimit = serverLimit
         self.threadLimit = threadLimit

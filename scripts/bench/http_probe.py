@@ -1,13 +1,13 @@
 """Issue GET requests on one keep-alive connection and report latency and server CPU per request.
 
-    http_probe.py measure --url URL --requests N --label TEXT [--cpu-tree PID]... [--cpu-pid PID]...
+    http_probe.py measure --url URL --requests N --label TEXT [--cpu-cmdline TEXT]... [--cpu-pid PID]...
     http_probe.py poll --url URL [--every SECONDS]
 
 measure: prints one result line `http label=... requests=N median_us=... p90_us=... p99_us=...
 mean_us=... cpu_per_request_us=...`. CPU is the growth of utime + stime (from /proc/PID/stat,
-in clock ticks) of each --cpu-pid and of each --cpu-tree process with its direct children,
-divided by the number of requests; processes that start or exit during the run are counted
-only while both readings exist.
+in clock ticks) of each --cpu-pid and of every process whose command line contains a
+--cpu-cmdline text, divided by the number of requests. A process that starts or exits during
+the run counts only while both readings exist. When no process matched, the CPU is `nan`.
 poll: one GET every SECONDS until terminated, as a monitoring system polls.
 """
 
@@ -39,24 +39,29 @@ def _cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def _children(parent):
-    children = []
+def _matching_processes(texts):
+    """PIDs whose command line contains one of `texts`; matching by command line also finds
+    Apache children whose parent is gone."""
+    matches = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        fields = _stat_fields(int(entry))
-        if fields is not None and int(fields[1]) == parent:
-            children.append(int(entry))
-    return children
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if any(text in command for text in texts):
+            matches.append(int(entry))
+    return matches
 
 
-def _cpu_snapshot(trees, pids):
+def _cpu_snapshot(texts, pids):
     snapshot = {}
-    for root in trees:
-        for pid in [root] + _children(root):
-            ticks = _cpu_ticks(pid)
-            if ticks is not None:
-                snapshot[pid] = ticks
+    for pid in _matching_processes(texts) if texts else []:
+        ticks = _cpu_ticks(pid)
+        if ticks is not None:
+            snapshot[pid] = ticks
     for pid in pids:
         ticks = _cpu_ticks(pid)
         if ticks is not None:
@@ -83,14 +88,15 @@ def measure(arguments):
     connection, target = _connect(arguments.url)
     _get(connection, target)
     latencies = []
-    before = _cpu_snapshot(arguments.cpu_tree, arguments.cpu_pid)
+    before = _cpu_snapshot(arguments.cpu_cmdline, arguments.cpu_pid)
     for _ in range(arguments.requests):
         start = time.perf_counter()
         _get(connection, target)
         latencies.append((time.perf_counter() - start) * 1e6)
-    after = _cpu_snapshot(arguments.cpu_tree, arguments.cpu_pid)
-    ticks = sum(after[pid] - before[pid] for pid in after if pid in before)
-    cpu_us = ticks / CLOCK_TICKS * 1e6 / arguments.requests
+    after = _cpu_snapshot(arguments.cpu_cmdline, arguments.cpu_pid)
+    common = [pid for pid in after if pid in before]
+    ticks = sum(after[pid] - before[pid] for pid in common)
+    cpu_us = ticks / CLOCK_TICKS * 1e6 / arguments.requests if common else float("nan")
     latencies.sort()
     count = len(latencies)
     print(
@@ -116,7 +122,7 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--label", default="http")
-    parser.add_argument("--cpu-tree", type=int, action="append", default=[])
+    parser.add_argument("--cpu-cmdline", action="append", default=[])
     parser.add_argument("--cpu-pid", type=int, action="append", default=[])
     parser.add_argument("--every", type=float, default=1.0)
     arguments = parser.parse_args()

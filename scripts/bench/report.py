@@ -1,9 +1,9 @@
 """Render docs/benchmarks.md from the result lines of scripts/bench.sh.
 
-    report.py --results FILE --meta FILE [--profile FILE]
+    report.py --results FILE --meta FILE [--profile FILE] [--wsgi-profile FILE]
 
-Every figure is the median over repeated runs with the range (min–max) of those runs; ratios
-are taken run by run inside one run of the script, then summarised the same way.
+Every figure is the median over repeated runs with the range (min–max) of those runs. Ratios are
+taken run by run inside one run of the script and then summarised the same way.
 """
 
 import argparse
@@ -72,7 +72,9 @@ def verdict(value, target, lower_is_better=True):
 
 
 def numbers(rows, key):
-    return [float(row[key]) for row in rows if key in row]
+    """Values of `key` in rows, without the `nan` a measurement writes when it could not measure."""
+    values = [float(row[key]) for row in rows if key in row]
+    return [value for value in values if value == value]
 
 
 def sampling_section(records, out):
@@ -80,7 +82,7 @@ def sampling_section(records, out):
     out.append(
         "One collector sample = attach check + copy of the payload + layout detection + derivation "
         "+ append to a 1,800-sample history (`scoreboard-bench sampling`, the daemon's Apache tick "
-        "without the WSGI source). The synthetic segment has the httpd 2.4.57+ layout, lives in a real "
+        "without the WSGI source). The synthetic segment has the record layout of httpd 2.4.36 – 2.4.71 (Debian 12 ships 2.4.57 and later), lives in a real "
         "POSIX shared-memory object read through `ApacheScoreboardSource` with `scoreboard_file`, and "
         "has every process live, workers in mixed states (about 10 % dead, 40 % ready, the rest busy) "
         "and one worker in 8 completing requests between two samples (written in place, not timed). "
@@ -150,8 +152,8 @@ def cost_section(records, out):
         "POSIX scoreboard exactly as the daemon does and takes 500 samples 10 ms apart; time is wall time "
         "per sample, CPU is the process's own user + system time per sample (getrusage). "
         "**server-status**: 2,000 `GET /status?auto` on one keep-alive connection (`http_probe.py`); "
-        "latency as the client sees it, CPU = growth of utime + stime of the Apache parent and its "
-        "children (/proc, clock ticks) ÷ requests. **Exporter**: prometheus-apache-exporter scraping "
+        "latency as the client sees it, CPU = growth of utime + stime of every process of the "
+        "instance (/proc, clock ticks) ÷ requests. **Exporter**: prometheus-apache-exporter scraping "
         "that URL, 300 `GET /metrics`; CPU = exporter + Apache. *idle*: no other traffic; *loaded*: "
         "`wrk -t1 -c16` on `/index.html` at the same time (CPU there includes the load, so only "
         "latencies are given).\n")
@@ -184,6 +186,12 @@ def cost_section(records, out):
                "server-status latency ÷ collector sample time %s× idle, %s× loaded.\n" % (
                    summary(ratios.get("cpu", [])), summary(ratios.get("exporter_cpu", [])),
                    summary(ratios.get("idle_latency", [])), summary(ratios.get("loaded_latency", []))))
+    lost = select(records, "apache_parent_lost")
+    if lost:
+        out.append("**The Apache parent process exited during this run** (%d checks found it gone; it was not "
+                   "stopped by the benchmark). Its children kept serving, and the CPU figures count every "
+                   "process of the instance by its command line, so they stay valid; a restart would have "
+                   "changed the scoreboard.\n" % len(lost))
     out.append("CPU per request from /proc has a resolution of one clock tick (10 ms) over the whole run, "
                "that is about 5 µs per request for 2,000 requests.\n")
 
@@ -313,7 +321,7 @@ def wsgi_profile_section(path, out):
 
 
 def os_path_prefix(line):
-    """The directory part of a profiled file name, dropped so the table stays narrow."""
+    """Return the directory part of a profiled file name, which the table leaves out to stay narrow."""
     marker = "scoreboard_collector_wsgi/"
     if marker in line:
         start = line.rfind(" ", 0, line.index(marker)) + 1

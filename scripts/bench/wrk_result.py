@@ -1,5 +1,10 @@
-"""Turn `wrk --latency` output into one result line: `wrk key=value... requests_per_second=...
-p50_us=... p99_us=... errors=...`; the key=value arguments label the line."""
+"""Turn `wrk --latency` output into one result line.
+
+    wrk_result.py WRK_OUTPUT KEY=VALUE...
+
+prints `wrk KEY=VALUE... requests_per_second=... p50_us=... p99_us=... non_2xx=...
+[socket_errors=...]`, where the KEY=VALUE arguments label the line.
+"""
 
 import re
 import sys
