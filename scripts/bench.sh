@@ -157,7 +157,7 @@ history_count() {
 
 # --- 1. Sampling cost -----------------------------------------------------------------------
 
-echo "bench: 1/5 sampling cost on synthetic scoreboards"
+enabled sampling && echo "bench: 1/5 sampling cost on synthetic scoreboards"
 enabled sampling || sampling_sizes=()
 for size in "${sampling_sizes[@]}"; do
     read -r processes threads samples <<< "$size"
@@ -379,6 +379,9 @@ fi
 for run in $(seq 1 "$api_runs"); do
     for route in "${api_routes[@]}"; do
         for connections in 1 16 64; do
+            # The server handles requests one at a time, so requests that wrk abandoned still run
+            # after it stops; each run starts only when the server responds again.
+            curl -s -o /dev/null -m 120 "http://127.0.0.1:$api_port/health" || true
             wrk -t1 -c"$connections" -d"${api_seconds}s" --latency "http://127.0.0.1:$api_port$route" > "$work/wrk.txt"
             python3 "$here/bench/wrk_result.py" "$work/wrk.txt" phase=api route="$route" connections="$connections" \
                 run="$run" >> "$results"
