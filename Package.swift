@@ -49,15 +49,17 @@ let package = Package(
         .executableTarget(name: "journal-probe", dependencies: ["CollectorDaemon", "CSystemd"], swiftSettings: strictSwift),
         .executableTarget(name: "scoreboard-bench", dependencies: ["ScoreboardSources", "Derivation", "History", "Reporters", "CScoreboard"], swiftSettings: strictSwift),
 
+        // Helpers shared by test targets: posix_spawn with a clean signal mask.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MappingTests", dependencies: ["CScoreboard", "ScoreboardSources"]),
         .testTarget(name: "DerivationTests", dependencies: ["Derivation", "ScoreboardSources"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Derivation"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "History", "Derivation", "ScoreboardSources"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "History", "Derivation", "ScoreboardSources", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "DaemonTests", dependencies: ["CollectorDaemon", "CSystemd"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CollectorDaemon", "ScoreboardSources", "Derivation", "CScoreboard"]
+            dependencies: ["CollectorDaemon", "ScoreboardSources", "Derivation", "CScoreboard", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,7 @@
 #                            [--no-extended-status] [--max-connections-per-child N]
 #                            [--server-limit N] [--threads-per-child N] [--max-request-workers N]
 #                            [--wsgi-daemon GROUP:PROCESSES:THREADS]... [--wsgi-embedded]
-#                            [--wsgi-writer DIR]
+#                            [--wsgi-writer DIR] [--wsgi-module PATH [--wsgi-python-home DIR]]
 #   apache-instance.sh stop DIR           graceful-stop is not used: stop means stop now
 #   apache-instance.sh signal DIR graceful|restart|stop
 #   apache-instance.sh pid DIR
@@ -19,13 +19,16 @@
 #
 # --wsgi-writer DIR loads the WSGI scoreboard writer from python/ in this repository into every
 # WSGI process (WSGIImportScript), with its segments in DIR (created 2770 root:www-data).
+# --wsgi-module PATH loads another mod_wsgi build (such as mod_wsgi 6 from PyPI, whose path
+# `mod_wsgi-express module-location` prints) in place of Debian's; --wsgi-python-home DIR sets
+# WSGIPythonHome to the Python (or virtual environment) that build was compiled for.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 template="$here/../demo/apache/httpd.conf.in"
 app="$here/../demo/apache/app.wsgi"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 command=$1 dir=$2
@@ -47,7 +50,7 @@ wait_for_pid_gone() {
 
 case $command in
 start)
-    port="" mpm=event scoreboard="" extended=On mcpc=0 server_limit=4 tpc=5 mrw=20 wsgi_daemons=() writer="" embedded=0
+    port="" mpm=event scoreboard="" extended=On mcpc=0 server_limit=4 tpc=5 mrw=20 wsgi_daemons=() writer="" embedded=0 wsgi_module=/usr/lib/apache2/modules/mod_wsgi.so python_home=""
     while [ $# -gt 0 ]; do
         case $1 in
         --port) port=$2; shift 2 ;;
@@ -61,11 +64,15 @@ start)
         --wsgi-daemon) wsgi_daemons+=("$2"); shift 2 ;;
         --wsgi-writer) writer=$2; shift 2 ;;
         --wsgi-embedded) embedded=1; shift ;;
+        --wsgi-module) wsgi_module=$2; shift 2 ;;
+        --wsgi-python-home) python_home=$2; shift 2 ;;
         *) echo "apache-instance: unknown option '$1'" >&2; usage ;;
         esac
     done
     [ -n "$port" ] || { echo "apache-instance: --port is required" >&2; exit 2; }
     case $mpm in event|worker|prefork) ;; *) echo "apache-instance: invalid --mpm '$mpm': use event, worker or prefork" >&2; exit 2 ;; esac
+    [ -f "$wsgi_module" ] || { echo "apache-instance: --wsgi-module '$wsgi_module' not found; install libapache2-mod-wsgi-py3 or pass the path of a mod_wsgi.so" >&2; exit 2; }
+    [ -z "$python_home" ] || [ -d "$python_home" ] || { echo "apache-instance: --wsgi-python-home '$python_home' is not a directory" >&2; exit 2; }
     [ -x /usr/sbin/apache2 ] || { echo "apache-instance: /usr/sbin/apache2 not found; run 'make deps'" >&2; exit 2; }
 
     mkdir -p "$dir/htdocs" "$dir/run"
@@ -84,8 +91,9 @@ start)
     python_dir=$(cd "$here/../python" && pwd)
     import_script="$python_dir/scoreboard_collector_wsgi/import_script.py"
     wsgi_lines=""
+    if [ -n "$python_home" ]; then wsgi_lines+="WSGIPythonHome $python_home"$'\n'; fi
     if [ ${#wsgi_daemons[@]} -eq 0 ]; then
-        wsgi_lines="WSGIApplicationGroup %{GLOBAL}"$'\n'"WSGIScriptAlias /app $dir/app.wsgi"$'\n'
+        wsgi_lines+="WSGIApplicationGroup %{GLOBAL}"$'\n'"WSGIScriptAlias /app $dir/app.wsgi"$'\n'
         if [ -n "$writer" ]; then
             wsgi_lines+="WSGIPythonPath $python_dir"$'\n'
             wsgi_lines+="WSGIImportScript $import_script process-group=%{GLOBAL} application-group=%{GLOBAL}"$'\n'
@@ -113,7 +121,8 @@ start)
 
     sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@MPM@|$mpm|g" -e "s|@EXTENDED@|$extended|g" \
         -e "s|@MCPC@|$mcpc|g" -e "s|@SERVER_LIMIT@|$server_limit|g" -e "s|@TPC_LINE@|$tpc_line|g" \
-        -e "s|@THREADS_LINE@|$threads_line|g" -e "s|@MRW@|$mrw_value|g" "$template" > "$dir/httpd.conf"
+        -e "s|@THREADS_LINE@|$threads_line|g" -e "s|@MRW@|$mrw_value|g" \
+        -e "s|/usr/lib/apache2/modules/mod_wsgi.so|$wsgi_module|" "$template" > "$dir/httpd.conf"
     if [ -n "$scoreboard" ]; then echo "ScoreboardFile $scoreboard" >> "$dir/httpd.conf"; fi
     printf '%s\n' "$wsgi_lines" >> "$dir/httpd.conf"
 

@@ -25,7 +25,7 @@ enum Daemon {
         let sampler = Sampler(options: options, history: history, logger: logger)
         let server = startServer(options: options, info: info, sampler: sampler, settings: settings, logger: logger)
 
-        // The first attach attempt happens before READY=1, so systemd sees a daemon that knows its state.
+        // The first attach attempt happens before READY=1, so the first STATUS= already tells whether Apache is attached.
         let first = sampler.tick()
         notifier.ready(status: StatusLine.render(first, listen: server.address))
         if let watchdog = notifier.watchdogTimeout, watchdog < .seconds(options.intervalSeconds * 2) {

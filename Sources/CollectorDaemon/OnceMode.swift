@@ -6,6 +6,7 @@ import ScoreboardSources
 /// `--once`: two samples one interval apart, so rates exist, then the metrics document on stdout.
 enum OnceMode {
     static func run(_ options: CollectorOptions) -> Never {
+        let startedAt = Clocks.wallMicroseconds()
         let logger = Logger(options: options)
         let history = SampleHistory(capacity: 2, nominalIntervalSeconds: options.intervalSeconds)
         let sampler = Sampler(options: options, history: history, logger: logger)
@@ -16,7 +17,7 @@ enum OnceMode {
 
         let info = CollectorInfo(
             version: CollectorVersion.string, nominalIntervalSeconds: options.intervalSeconds, historyCapacity: 2,
-            startedAtMicroseconds: Clocks.wallMicroseconds())
+            startedAtMicroseconds: startedAt)
         let document = MetricsDocument.render(
             info: info, history: history, latestApache: sampler.latestReadings.apache, redact: options.redactRequests,
             wsgiDirectory: options.wsgiDirectory)

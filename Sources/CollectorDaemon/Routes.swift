@@ -11,6 +11,7 @@ enum Routes {
         ("/v1/scoreboard/apache", "last raw Apache scoreboard snapshot"),
         ("/v1/scoreboard/wsgi", "last raw WSGI scoreboard records"),
         ("/health", "collector and source status"),
+        ("/metrics", "Prometheus text exposition 0.0.4"),
     ]
 
     static func router(
@@ -47,6 +48,11 @@ enum Routes {
                 Route("/v1/scoreboard/wsgi") { _ in
                     let latest = sampler.latestReadings
                     return .json(WSGIScoreboardDocument.render(latest.wsgi, unavailable: latest.wsgiUnavailable, redact: redact()))
+                },
+                Route("/metrics") { _ in
+                    let text = PrometheusExposition.render(
+                        info: info, history: history, wsgiCumulative: sampler.latestReadings.wsgiCumulative)
+                    return .text(text, contentType: PrometheusExposition.contentType)
                 },
                 Route("/health") { _ in .json(HealthDocument.render(info: info, history: history)) },
                 Route("/v1/") { _ in .json(indexDocument()) },

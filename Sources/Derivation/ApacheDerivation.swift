@@ -24,8 +24,7 @@ public struct ApacheDerivationResult: Sendable {
 ///
 /// The state kept between samples is one baseline per worker slot (the last accepted
 /// `access_count`, `bytes_served` and `duration`, and the last completed request seen) and
-/// one pid per process slot. Arrays are sized once per scoreboard geometry, so a steady
-/// sample allocates nothing per slot.
+/// one pid per process slot.
 public struct ApacheDerivation: Sendable {
     public var capacityLimits: CapacityLimits
     public var plausibility: PlausibilityLimits
@@ -176,11 +175,11 @@ public struct ApacheDerivation: Sendable {
             intervalDurationMicroseconds: haveRates && image.layout.group.hasDuration ? accumulator.durationMicroseconds : nil,
             requestsTotal: counters == nil ? requestsTotal : nil,
             bytesTotal: counters == nil ? bytesTotal : nil,
-            accessCountSum: accumulator.accessCountSum,
-            bytesServedSum: accumulator.bytesServedSum,
+            accessCountSum: counters == nil ? census.accessCountSum : nil,
+            bytesServedSum: counters == nil ? census.bytesServedSum : nil,
             meanResponseTimeSeconds: mean,
             meanResponseTimeUnavailableReason: meanReason,
-            completedSampleCount: counters == nil ? completedCount : 0,
+            completedSampleCount: counters == nil ? completedCount : nil,
             processesStarted: accumulator.processesStarted,
             processesStopped: accumulator.processesStopped,
             restart: restart,
@@ -255,8 +254,6 @@ public struct ApacheDerivation: Sendable {
         var requests: UInt64 = 0
         var bytes: UInt64 = 0
         var durationMicroseconds: UInt64 = 0
-        var accessCountSum: UInt64 = 0
-        var bytesServedSum: UInt64 = 0
         var completed = 0
         var processesStarted = 0
         var processesStopped = 0
@@ -279,8 +276,6 @@ public struct ApacheDerivation: Sendable {
             for thread in 0..<image.threadLimit {
                 let slot = process * image.threadLimit + thread
                 let worker = image.worker(process: process, thread: thread)
-                accumulator.accessCountSum &+= worker.accessCount
-                accumulator.bytesServedSum &+= worker.bytesServed
 
                 if let since = completedSince, worker.stopTime > since, worker.stopTime <= until, worker.startTime > 0,
                     worker.stopTime >= worker.startTime,

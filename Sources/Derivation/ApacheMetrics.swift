@@ -32,15 +32,17 @@ public struct ApacheMetrics: Sendable {
     /// Requests and bytes the collector has counted since it started, across restarts: monotonic.
     public var requestsTotal: UInt64?
     public var bytesTotal: UInt64?
-    /// Σ`access_count` and Σ`bytes_served` over every worker record, as mod_status totals them.
-    public var accessCountSum: UInt64
-    public var bytesServedSum: UInt64
+    /// Σ`access_count` and Σ`bytes_served` over every worker record, as mod_status totals them;
+    /// reset by a hard restart. nil when the counters are unavailable.
+    public var accessCountSum: UInt64?
+    public var bytesServedSum: UInt64?
     /// Mean time per request completed in the interval, from Δ`duration` / Δ`access_count`.
     public var meanResponseTimeSeconds: Double?
     /// Why `meanResponseTimeSeconds` is nil, when it is.
     public var meanResponseTimeUnavailableReason: String?
-    /// Requests whose completion is visible in the interval (each slot shows only its last one).
-    public var completedSampleCount: Int
+    /// Requests whose completion is visible in the interval (each slot shows only its last one);
+    /// nil when the counters are unavailable.
+    public var completedSampleCount: Int?
 
     /// Processes that appeared in and left process slots during the interval (pid replacement).
     public var processesStarted: Int

@@ -15,6 +15,10 @@ public struct WorkerCensus: Sendable, Equatable {
     public var idle = 0
     /// Busy workers in state graceful (counted in `busy` too).
     public var gracefulBusy = 0
+    /// Workers in state graceful in any live process, quiescing ones included: requests an old
+    /// generation is finishing after a graceful restart. mod_status counts a quiescing process's
+    /// workers as neither busy nor idle, so they appear only here and in `perState`.
+    public var gracefullyFinishing = 0
     /// Workers not dead in processes with a pid: threads Apache has started.
     public var startedThreads = 0
 
@@ -37,11 +41,15 @@ public struct WorkerCensus: Sendable, Equatable {
     public var inFlight = 0
     public var oldestInFlightSeconds: Double? = nil
 
-    /// Evidence about ExtendedStatus: a live ready worker with `last_used == 0` proves it off;
-    /// any worker of a live process with `last_used != 0` proves it on, because Apache stamps
+    /// Evidence about ExtendedStatus. A live ready worker with `last_used == 0` proves it off.
+    /// Any worker of a live process with `last_used != 0` proves it on, because Apache stamps
     /// `last_used` only when ExtendedStatus is on.
     public var readyWorkersWithoutLastUsed = 0
     public var workersWithLastUsed = 0
+
+    /// Σ`access_count` and Σ`bytes_served` over every worker record, as mod_status totals them.
+    public var accessCountSum: UInt64 = 0
+    public var bytesServedSum: UInt64 = 0
 
     /// Busy workers other than graceful ones; a separate metric from `busy`.
     public var busyExcludingGraceful: Int { busy - gracefulBusy }
@@ -60,8 +68,11 @@ public struct WorkerCensus: Sendable, Equatable {
             for thread in 0..<image.threadLimit {
                 let worker = image.worker(process: processIndex, thread: thread)
                 perState[worker.status.index] += 1
+                accessCountSum &+= worker.accessCount
+                bytesServedSum &+= worker.bytesServed
                 if live && worker.status != .dead { startedThreads += 1 }
                 if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
+                if live && worker.status == .graceful { gracefullyFinishing += 1 }
                 if live { countInFlight(worker, nowMicroseconds: nowMicroseconds) }
                 guard counted else { continue }
 
@@ -97,9 +108,9 @@ public struct WorkerCensus: Sendable, Equatable {
 
 /// When a worker record describes a request that is running now.
 public enum InFlightRule {
-    /// A busy worker (keep-alive excluded: it waits between requests) whose current request
-    /// started after the last one stopped. Idle and dead slots keep their last request's
-    /// data, which must never appear as current.
+    /// Returns whether a busy worker's current request started after its last one stopped.
+    /// Keep-alive workers are excluded because they wait between requests. Idle and dead slots
+    /// keep their last request's data, which must never appear as current.
     public static func isInFlight(_ worker: WorkerScore) -> Bool {
         worker.status.isBusy && worker.status != .busyKeepalive && worker.startTime > 0
             && worker.startTime > worker.stopTime

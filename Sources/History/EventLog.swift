@@ -1,6 +1,6 @@
 import Derivation
 
-/// Events kept for as long as the samples they belong to.
+/// The newest events, in a fixed-size ring (4,096 by default); older ones are dropped first.
 struct EventLog: Sendable {
     private var events: RingBuffer<CollectorEvent>
 

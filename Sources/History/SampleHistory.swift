@@ -62,49 +62,58 @@ public final class SampleHistory: Sendable {
         state.withLock { $0.events.events(fromWallTimeMicroseconds: from, limit: limit) }
     }
 
-    /// Whether the sample at `sequence` follows a gap: no previous tick, or a longer
-    /// interval than 1.5 × the nominal one, or an unavailable source.
+    /// Returns whether a sample follows a gap: it has no previous tick, or its interval is
+    /// longer than 1.5 × the nominal one.
     public func isGap(_ sample: DerivedSample) -> Bool {
         guard let interval = sample.intervalSeconds else { return true }
         return interval > nominalIntervalSeconds * 1.5
     }
 
-    /// Apache response times over the last `seconds`, ending at the newest sample.
+    /// Apache response times over the last `seconds`, ending at the newest sample. The durations
+    /// are copied under the lock and sorted after it, so a large window never delays a tick.
     public func apacheResponseTimes(windowSeconds seconds: Double) -> ApacheResponseTimeWindow {
-        state.withLock { state in
-            let end = state.samples.last?.wallTimeMicroseconds ?? 0
-            let from = end - Int64(seconds * 1e6)
+        struct Collected {
             var requests: UInt64 = 0
             var duration: UInt64 = 0
             var durationRequests: UInt64 = 0
+            var durations: [UInt64] = []
+            var truncated = false
+        }
+        var collected = state.withLock { state -> Collected in
+            var collected = Collected()
+            let end = state.samples.last?.wallTimeMicroseconds ?? 0
+            let from = end - Int64(seconds * 1e6)
             let start = state.samples.firstOffset { $0.wallTimeMicroseconds > from }
             for offset in start..<state.samples.count {
                 guard let apache = state.samples[offset].apache, let count = apache.intervalRequests else { continue }
-                requests += count
+                collected.requests += count
                 if let micros = apache.intervalDurationMicroseconds {
-                    duration += micros
-                    durationRequests += count
+                    collected.duration += micros
+                    collected.durationRequests += count
                 }
             }
-
-            var durations = state.latencies.durations(fromWallTimeMicroseconds: from + 1)
-            let summary = DurationSummary.summarize(microseconds: &durations)
+            collected.durations = state.latencies.durations(fromWallTimeMicroseconds: from + 1)
             let oldestSample = state.samples.first?.wallTimeMicroseconds ?? end
             let latenciesDropped = state.latencies.droppedBeforeWallTimeMicroseconds.map { $0 > from } ?? false
-            return ApacheResponseTimeWindow(
-                windowSeconds: seconds,
-                requests: requests,
-                meanSeconds: durationRequests > 0 ? Double(duration) / Double(durationRequests) / 1e6 : nil,
-                sampled: summary,
-                sampleCount: summary?.count ?? 0,
-                coverage: requests > 0 ? Double(summary?.count ?? 0) / Double(requests) : nil,
-                truncated: oldestSample > from || latenciesDropped)
+            collected.truncated = oldestSample > from || latenciesDropped
+            return collected
         }
+
+        let summary = DurationSummary.summarize(microseconds: &collected.durations)
+        return ApacheResponseTimeWindow(
+            windowSeconds: seconds,
+            requests: collected.requests,
+            meanSeconds: collected.durationRequests > 0
+                ? Double(collected.duration) / Double(collected.durationRequests) / 1e6 : nil,
+            sampled: summary,
+            sampleCount: summary?.count ?? 0,
+            coverage: collected.requests > 0 ? Double(summary?.count ?? 0) / Double(collected.requests) : nil,
+            truncated: collected.truncated)
     }
 
-    /// Calls `body` for each sample of the last `seconds`, oldest first: the newest sample and
-    /// those taken less than `seconds` − half an interval before it, so timer jitter never adds
-    /// or drops a sample from a window of whole intervals.
+    /// Calls `body` for each sample of the last `seconds`, oldest first. These are the newest
+    /// sample and those taken less than `seconds` − half an interval before it, so timer
+    /// jitter never adds or drops a sample from a window of whole intervals.
     func forEachSample(inLastSeconds seconds: Double, _ body: (DerivedSample) -> Void) {
         state.withLock { state in
             guard let end = state.samples.last?.wallTimeMicroseconds else { return }

@@ -28,14 +28,14 @@ enum ApacheJSON {
             writeConnections(apache.workers, into: &json)
             writeCounters(apache, into: &json)
             writeResponseTime(apache, windows: windows, into: &json)
-            writeInFlight(apache.workers, requests: inFlight, into: &json)
+            writeInFlight(apache.workers, known: apache.countersUnavailableReason == nil, requests: inFlight, into: &json)
             writeCapacity(apache.capacity, into: &json)
             writeRestarts(apache, into: &json)
             writeAnomalies(apache, into: &json)
         }
     }
 
-    /// The numbers of one history entry, flat, so 30 minutes of history stay small.
+    /// Writes the numbers of one history entry, flat, so that 30 minutes of history stay small.
     static func writeCompact(_ sample: DerivedSample, into json: inout JSONWriter) {
         json.object("apache") { json in
             writeAvailability(sample, into: &json)
@@ -97,6 +97,7 @@ enum ApacheJSON {
             json.field("idle", workers.idle)
             json.field("busy_excluding_graceful", workers.busyExcludingGraceful)
             json.field("graceful", workers.gracefulBusy)
+            json.field("gracefully_finishing", workers.gracefullyFinishing)
             json.field("started_threads", workers.startedThreads)
             json.object("states") { json in writeStates(workers, into: &json) }
         }
@@ -164,9 +165,12 @@ enum ApacheJSON {
         }
     }
 
-    private static func writeInFlight(_ workers: WorkerCensus, requests: [InFlightRequest]?, into json: inout JSONWriter) {
+    /// In-flight requests need ExtendedStatus's request times; without them the count is unknown.
+    private static func writeInFlight(
+        _ workers: WorkerCensus, known: Bool, requests: [InFlightRequest]?, into json: inout JSONWriter
+    ) {
         json.object("in_flight") { json in
-            json.field("count", workers.inFlight)
+            json.field("count", known ? workers.inFlight : nil)
             json.field("oldest_age_seconds", workers.oldestInFlightSeconds)
             guard let requests else { return }
             json.array("requests") { json in

@@ -2,7 +2,7 @@ import Derivation
 import History
 import ScoreboardSources
 
-/// What the collector says about itself at the top of every document.
+/// The collector's description of itself, written at the top of every document.
 public struct CollectorInfo: Sendable {
     public var version: String
     public var nominalIntervalSeconds: Double

@@ -1,3 +1,5 @@
+import ScoreboardSources
+
 /// Builds JSON text by appending, in a fixed key order, with no intermediate objects.
 ///
 /// Numbers that are nil, NaN or infinite are written as `null`, so no output ever contains a
@@ -143,6 +145,13 @@ public struct JSONWriter {
         }
         text.append("\"")
     }
+}
+
+/// Writes `up: false` and why, for a raw-records document whose source has no snapshot.
+func writeUnavailable(_ unavailable: SourceUnavailable?, into json: inout JSONWriter) {
+    json.field("up", false)
+    json.field("reason", unavailable?.message ?? "no sample taken yet")
+    json.field("reason_kind", unavailable?.kind.rawValue)
 }
 
 /// Seconds since the epoch from µs, for JSON fields named `*_unix_seconds`.

@@ -6,9 +6,7 @@ public enum ScoreboardDocument {
         var json = JSONWriter(reservingCapacity: 65536)
         json.beginObject()
         guard let snapshot else {
-            json.field("up", false)
-            json.field("reason", unavailable?.message ?? "no sample taken yet")
-            json.field("reason_kind", unavailable?.kind.rawValue)
+            writeUnavailable(unavailable, into: &json)
             json.endObject()
             return json.text
         }

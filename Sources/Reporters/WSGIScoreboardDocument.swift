@@ -6,9 +6,7 @@ public enum WSGIScoreboardDocument {
         var json = JSONWriter(reservingCapacity: 16384)
         json.beginObject()
         guard let snapshot else {
-            json.field("up", false)
-            json.field("reason", unavailable?.message ?? "no sample taken yet")
-            json.field("reason_kind", unavailable?.kind.rawValue)
+            writeUnavailable(unavailable, into: &json)
             json.endObject()
             return json.text
         }
@@ -21,7 +19,7 @@ public enum WSGIScoreboardDocument {
             for skipped in snapshot.skippedSegments {
                 json.beginObject()
                 json.field("name", skipped.name)
-                json.field("reason", String(describing: skipped.reason))
+                json.field("reason", reasonName(skipped.reason))
                 json.endObject()
             }
         }
@@ -46,6 +44,7 @@ public enum WSGIScoreboardDocument {
         json.field("configured_threads", process.configuredThreads)
         json.field("created_us", process.createdMicroseconds)
         json.field("updated_us", process.updatedMicroseconds)
+
         json.field("requests", counters.requests)
         for (index, name) in ["status_1xx", "status_2xx", "status_3xx", "status_4xx", "status_5xx"].enumerated() {
             json.field(name, index < counters.statusClasses.count ? counters.statusClasses[index] : nil)
@@ -64,6 +63,7 @@ public enum WSGIScoreboardDocument {
         json.field("daemon_us_sum", counters.daemonMicrosecondsSum)
         json.field("application_us_sum", counters.applicationMicrosecondsSum)
         json.field("total_us_sum", counters.totalMicrosecondsSum)
+
         json.field("thread_records", process.threadRecordCount)
         json.field("torn_thread_records", process.tornThreadRecords)
         json.array("threads") { json in
@@ -83,5 +83,15 @@ public enum WSGIScoreboardDocument {
             }
         }
         json.endObject()
+    }
+
+    /// Stable snake_case names for why a segment was skipped.
+    private static func reasonName(_ reason: WSGISkippedSegment.Reason) -> String {
+        switch reason {
+        case .unreadable(let code): "unreadable: \(describeErrno(code))"
+        case .invalid(let message): "invalid: \(message)"
+        case .tornProcessRecord: "torn_process_record"
+        case .abandonedProcessRecord: "abandoned_process_record"
+        }
     }
 }

@@ -119,6 +119,7 @@ import Testing
         #expect(first.bytesPerSecond == nil)
         #expect(first.meanResponseTimeSeconds == nil)
         #expect(first.countersUnavailableReason == nil)
+        #expect(first.accessCountSum == 10)
     }
 
     @Test func stopThenStartCountsNewSegmentFromZero() {

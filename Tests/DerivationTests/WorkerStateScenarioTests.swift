@@ -59,6 +59,8 @@ import Testing
         #expect(metrics.workers.liveProcesses == 3)
         #expect(metrics.workers.oldGenerationProcesses == 2)
         #expect(metrics.workers.quiescingProcesses == 1)
+        #expect(metrics.workers.gracefulBusy == 0)
+        #expect(metrics.workers.gracefullyFinishing == 1)
     }
 
     @Test func capacityFromMaxRequestWorkers() {
@@ -115,6 +117,8 @@ import Testing
         #expect(last?.bytesPerSecond == nil)
         #expect(last?.meanResponseTimeSeconds == nil)
         #expect(last?.requestsTotal == nil)
+        #expect(last?.accessCountSum == nil)
+        #expect(last?.completedSampleCount == nil)
         #expect(last?.countersUnavailableReason?.contains("ExtendedStatus is off") == true)
     }
 

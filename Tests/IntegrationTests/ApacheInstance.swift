@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A private Debian apache2 on 127.0.0.1 and a free port, started through
 /// scripts/apache-instance.sh and stopped when released.

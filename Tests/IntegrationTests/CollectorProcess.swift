@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Glibc
 
 /// The built scoreboard-collector binary, run as a child process on a free port.

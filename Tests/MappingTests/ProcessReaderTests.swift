@@ -100,6 +100,10 @@ import Testing
         defer { child.killAndReap() }
 
         var reader = ProcessReader()
+        // Until exec completes, the child still has the descriptors it inherited and closes on exec.
+        for _ in 0..<200 where try sample(child.pid, reader: &reader).command != "sleep" {
+            procTestSleep(seconds: 0.01)
+        }
         let counted = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").count
         let read = try sample(child.pid, reader: &reader).openFileDescriptors
 

@@ -1,5 +1,6 @@
 import Derivation
 import History
+import Reporters
 import ScoreboardSources
 import Synchronization
 
@@ -36,13 +37,16 @@ final class Sampler: Sendable {
 
     let history: SampleHistory
     private let logger: Logger
+    /// Push sinks, called once per tick after the sample is stored.
+    private let reporters: [any SampleReporter]
     private let state: Mutex<State>
     private let latest = Mutex(LatestReadings())
     private let options: Mutex<CollectorOptions>
 
-    init(options: CollectorOptions, history: SampleHistory, logger: Logger) {
+    init(options: CollectorOptions, history: SampleHistory, logger: Logger, reporters: [any SampleReporter]? = nil) {
         self.history = history
         self.logger = logger
+        self.reporters = reporters ?? [EventLogReporter(logger: logger)]
         self.options = Mutex(options)
         var derivation = ApacheDerivation(capacityLimits: CapacityResolution.resolve(options))
         derivation.counterWidth = MemoryLayout<UInt>.size * 8
@@ -62,7 +66,7 @@ final class Sampler: Sendable {
         let (sample, events, refreshCapacity) = state.withLock { state in
             takeSample(&state)
         }
-        report(events)
+        for reporter in reporters { reporter.report(sample, events: events) }
         if refreshCapacity { refreshCapacityLimits() }
         return sample
     }
@@ -133,7 +137,7 @@ final class Sampler: Sendable {
         return (sample, events, restarted)
     }
 
-    /// The Apache parent, every pid in Apache's process records, and every live WSGI writer.
+    /// Lists the Apache parent, every pid in Apache's process records, and every live WSGI writer.
     private static func watchedProcesses(apache: ApacheScoreboardSnapshot?, wsgi: WSGIScoreboardSnapshot?) -> [WatchedProcess] {
         var watched: [WatchedProcess] = []
         if let apache {
@@ -189,26 +193,6 @@ final class Sampler: Sendable {
         if let code = problem.errno { fields["ERRNO"] = String(code) }
         logger.log(problem.kind == .absent ? .debug : .error, "WSGI scoreboard unavailable: \(problem.message)",
                    fields: fields, rateLimitKey: "wsgi-unavailable")
-    }
-
-    private func report(_ events: [CollectorEvent]) {
-        for event in events {
-            var fields = ["SOURCE": event.source, "EVENT": event.kind.rawValue]
-            if let pid = event.pid { fields["PID"] = String(pid) }
-            switch event.kind {
-            case .anomaly:
-                logger.log(.warning, event.detail, fields: fields, rateLimitKey: "anomaly:\(event.source)")
-            case .crash:
-                logger.log(.warning, event.detail, fields: fields)
-            case .childRecycled:
-                logger.log(.debug, event.detail, fields: fields)
-            case .start, .attach:
-                // Apache's are logged with the segment's ids by logApacheAvailability.
-                if event.source != "apache" { logger.log(.info, event.detail, fields: fields) }
-            case .stop, .gracefulRestart, .hardRestart, .unavailable:
-                logger.log(.info, event.detail, fields: fields)
-            }
-        }
     }
 
     private func logCapacity(_ capacity: CapacityLimits) {

@@ -45,8 +45,8 @@ public struct ProcessDerivation: Sendable {
 
     public init() {}
 
-    /// Rates need the same identity (pid and start time) in both readings; a process seen for
-    /// the first time, or a reused pid, has nil rates.
+    /// Derives rates for processes found with the same identity (pid and start time) in both
+    /// readings. A process seen for the first time, or a reused pid, has nil rates.
     public mutating func derive(
         _ reading: SourceReading<ProcessTableSnapshot>, watched: [WatchedProcess], intervalSeconds: Double?
     ) -> [ProcessMetrics] {

@@ -13,7 +13,7 @@ public struct WSGIDerivationResult: Sendable {
 ///
 /// Counters are cumulative per writer process, so each process is compared with its own
 /// previous record, identified by pid and start time. A new process counts from zero when it
-/// was created after the previous tick; a record whose process died still contributes what it
+/// was created after the previous tick. A record whose process died still contributes what it
 /// counted before it died, and is then forgotten.
 public struct WSGIDerivation: Sendable {
     private struct ProcessBaseline: Sendable {

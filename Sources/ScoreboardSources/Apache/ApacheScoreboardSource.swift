@@ -68,6 +68,16 @@ public final class ApacheScoreboardSource {
         let image = ScoreboardImage(payload: buffers[index], layout: layout)
         let parent = parentState(image: image)
         if case .orphaned(let former, 0) = parent {
+            // A clean stop clears every process record before the parent exits; a crash leaves
+            // the pids of children that are gone.
+            if Self.allProcessRecordsCleared(image) {
+                detach()
+                return .unavailable(
+                    SourceUnavailable(
+                        kind: .absent,
+                        message: "Apache stopped: \(former.map { "parent PID \($0)" } ?? "the parent") exited and cleared its process records",
+                        object: attachment.identity.object))
+            }
             return .unavailable(staleSegment(attachment.identity, formerParent: former, processes: image))
         }
         return .snapshot(
@@ -92,11 +102,19 @@ public final class ApacheScoreboardSource {
                 object: object)
         }
 
-        // An anonymous mapping belongs to one parent; a new parent means a new mapping.
-        if attachment.identity.mechanism == .anonymous, !parentIsCurrent() {
-            return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) exited", object: object)
+        // An anonymous mapping belongs to one parent. Our own mapping keeps the memory alive after
+        // the parent dies, so orphaned children stay visible (and a segment nobody uses is reported
+        // stale) until the PID file names a new, running parent: then it is a new instance.
+        if attachment.identity.mechanism == .anonymous, !parentIsCurrent(), newParentIsRunning() {
+            return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) was replaced", object: object)
         }
         return nil
+    }
+
+    /// Whether the PID file now names a running process other than the parent we attached through.
+    private func newParentIsRunning() -> Bool {
+        guard case .success(let pid) = ScoreboardDiscovery.readPIDFile(configuration.pidFile) else { return false }
+        return pid != parentPID && ProcessLiveness.isRunning(pid)
     }
 
     private func parentIsCurrent() -> Bool {
@@ -112,6 +130,11 @@ public final class ApacheScoreboardSource {
         }
         if parentIsCurrent() { return .running(pid: parentPID) }
         return .orphaned(formerPID: parentPID, orphans: liveProcessCount(image))
+    }
+
+    private static func allProcessRecordsCleared(_ image: ScoreboardImage) -> Bool {
+        for index in 0..<image.serverLimit where image.process(index).pid != 0 { return false }
+        return true
     }
 
     private func liveProcessCount(_ image: ScoreboardImage) -> Int {

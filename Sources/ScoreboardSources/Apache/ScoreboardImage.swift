@@ -2,8 +2,9 @@ import CScoreboard
 
 /// A private copy of a scoreboard payload and the layout that reads it.
 ///
-/// Parsing always works on this copy, never on the live mapping, so Apache's writes during a
-/// read cannot tear a sample beyond a single field.
+/// Parsing always works on this copy, never on the live mapping, so every field keeps one value
+/// for the whole derivation. The copy itself is not atomic: a record Apache was writing during
+/// the memcpy may mix old and new fields, which the derivation's plausibility checks catch.
 public struct ScoreboardImage: Sendable {
     /// The payload bytes (global_score onward, without APR's size header).
     public let payload: [UInt8]

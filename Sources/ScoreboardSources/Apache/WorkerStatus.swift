@@ -56,7 +56,7 @@ public enum WorkerStatus: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// snake_case name used in JSON and Prometheus labels.
+    /// snake_case name used in JSON. Prometheus labels use the Apache exporter's names instead (see docs/metrics.md).
     public var name: String {
         switch self {
         case .dead: "dead"

@@ -16,8 +16,10 @@ struct ApacheRuntimeFiles {
             "a file httpd reads could not be read and may set this value: \($0)"
         }
 
-        // httpd 2.4 resolves relative PidFile and ScoreboardFile against DefaultRuntimeDir
-        // (ap_runtime_dir_relative), which itself is relative to ServerRoot.
+        // httpd 2.4 resolves a relative PidFile against DefaultRuntimeDir (ap_runtime_dir_relative),
+        // which itself is relative to ServerRoot. A relative ScoreboardFile goes against ServerRoot:
+        // with ServerRoot /etc/apache2, httpd 2.4.71 created the object for /etc/apache2/<file>
+        // even with DefaultRuntimeDir set.
         let serverRoot = walker.serverRoot
         var runtimeDirectory = ApacheConfigurationFile.resolve(Self.defaultRelativeRuntimeDirectory, against: serverRoot)
         if let directive = walker.directives["defaultruntimedir"], let path = directive.arguments.first,
@@ -34,7 +36,7 @@ struct ApacheRuntimeFiles {
 
         if let directive = walker.directives["scoreboardfile"] {
             scoreboardFile = Self.path(
-                from: directive, runtimeDirectory: runtimeDirectory, variableProblems: walker.variableProblems)
+                from: directive, runtimeDirectory: serverRoot, variableProblems: walker.variableProblems)
         } else if let unreadReason {
             scoreboardFile = .unknown(unreadReason)
         }

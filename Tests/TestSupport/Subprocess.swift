@@ -5,13 +5,13 @@ import Glibc
 /// The child starts with an empty signal mask and default signal actions. The test runner
 /// blocks signals in its threads, and a daemon started from it (apache2) would inherit the
 /// mask and ignore `apache2 -k graceful/restart/stop`.
-enum Subprocess {
-    struct Result {
-        var status: Int32
-        var output: String
+public enum Subprocess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let pid = try spawn(executable, arguments, environment: environment, captureOutput: true)
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -27,7 +27,7 @@ enum Subprocess {
 
     /// Starts a program whose output goes to /dev/null, or its stderr to `errorLog`; the caller
     /// waits with `wait`.
-    static func start(
+    public static func start(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, errorLog: String? = nil
     ) throws -> pid_t {
         try spawn(executable, arguments, environment: environment, captureOutput: false, errorLog: errorLog).pid
@@ -35,7 +35,7 @@ enum Subprocess {
 
     /// Waits for a child and returns its exit status (128 + signal number when signalled).
     @discardableResult
-    static func wait(_ pid: pid_t) -> Int32 {
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7f
@@ -99,7 +99,11 @@ enum Subprocess {
     }
 }
 
-struct SubprocessError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct SubprocessError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
