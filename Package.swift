@@ -47,6 +47,7 @@ let package = Package(
         // Writes known entries through the daemon's Logger; only the journald round-trip
         // test (scripts/systemd-journal-roundtrip.sh) runs it.
         .executableTarget(name: "journal-probe", dependencies: ["CollectorDaemon", "CSystemd"], swiftSettings: strictSwift),
+        .executableTarget(name: "scoreboard-bench", dependencies: ["ScoreboardSources", "Derivation", "History", "Reporters", "CScoreboard"], swiftSettings: strictSwift),
 
         // Helpers shared by test targets: posix_spawn with a clean signal mask.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

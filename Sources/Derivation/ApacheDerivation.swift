@@ -85,24 +85,33 @@ public struct ApacheDerivation: Sendable {
         recordLifecycleEvents(snapshot, continuity: continuity, restart: restart, events: &events)
 
         var accumulator = IntervalAccumulator()
-        let fresh = Baseline(snapshot: snapshot)
-        var next = fresh
-        if let previous = baseline, continuity != .unrelated {
+        let anchor = uptimeAnchor(global: global, snapshot: snapshot, continuity: continuity)
+        var next: Baseline
+        if var previous = baseline, continuity != .unrelated {
+            // Dropping the stored copy leaves the per-slot arrays uniquely referenced, so the
+            // pass below updates them in place instead of allocating a new baseline each tick.
+            baseline = nil
             accumulate(
-                image: image, previous: previous, next: &next, countFromZero: continuity.countsFromZero,
-                intervalSeconds: tick.intervalSeconds ?? 1, accumulator: &accumulator)
-            collectCompleted(
-                image: image, previous: previous, next: &next, sinceMicroseconds: previousTickWallTime,
-                untilMicroseconds: snapshot.wallTimeMicroseconds, completed: &completed, count: &accumulator.completed)
-            countChurn(image: image, previous: previous, restart: restart, accumulator: &accumulator, events: &events,
-                       wallTime: snapshot.wallTimeMicroseconds)
-        } else if continuity == .unrelated, let since = previousTickWallTime, global.restartTime > since, previousTickWallTime != nil {
-            // Apache (re)started after the previous tick: everything in the fresh segment
-            // happened within this interval.
-            accumulateFromZero(image: image, intervalSeconds: tick.intervalSeconds ?? 1, accumulator: &accumulator, next: &next)
-            accumulator.hasInterval = true
+                image: image, baseline: &previous, countFromZero: continuity.countsFromZero,
+                intervalSeconds: tick.intervalSeconds ?? 1, completedSince: previousTickWallTime,
+                until: snapshot.wallTimeMicroseconds, completed: &completed, accumulator: &accumulator)
+            countChurn(image: image, processPIDs: &previous.processPIDs, restart: restart, accumulator: &accumulator,
+                       events: &events, wallTime: snapshot.wallTimeMicroseconds)
+            previous.restartTime = global.restartTime
+            previous.generation = global.runningGeneration
+            next = previous
+        } else {
+            next = Baseline(snapshot: snapshot)
+            if continuity == .unrelated, let since = previousTickWallTime, global.restartTime > since {
+                // Apache (re)started after the previous tick: everything in the fresh segment
+                // happened within this interval.
+                accumulate(
+                    image: image, baseline: &next, countFromZero: true, intervalSeconds: tick.intervalSeconds ?? 1,
+                    completedSince: nil, until: snapshot.wallTimeMicroseconds, completed: &completed,
+                    accumulator: &accumulator)
+            }
         }
-        next.uptimeAnchor = uptimeAnchor(global: global, snapshot: snapshot, continuity: continuity)
+        next.uptimeAnchor = anchor
 
         for anomaly in accumulator.anomalies {
             events.append(
@@ -251,9 +260,13 @@ public struct ApacheDerivation: Sendable {
         var anomalies: [CounterAnomaly] = []
     }
 
+    /// Adds each worker's counter deltas since `baseline` to the accumulator, appends the
+    /// duration of each request that completed after `completedSince` and is not the one already
+    /// counted for that slot, and moves `baseline` to the values accepted now. One pass reads
+    /// every worker record once; with `countFromZero` the previous counters count as 0.
     private mutating func accumulate(
-        image: ScoreboardImage, previous: Baseline, next: inout Baseline, countFromZero: Bool, intervalSeconds: Double,
-        accumulator: inout IntervalAccumulator
+        image: ScoreboardImage, baseline: inout Baseline, countFromZero: Bool, intervalSeconds: Double,
+        completedSince: Int64?, until: Int64, completed: inout [UInt64], accumulator: inout IntervalAccumulator
     ) {
         accumulator.hasInterval = true
         let requestLimit = plausibility.requests(over: intervalSeconds)
@@ -264,9 +277,22 @@ public struct ApacheDerivation: Sendable {
                 let slot = process * image.threadLimit + thread
                 let worker = image.worker(process: process, thread: thread)
 
-                let previousAccess = countFromZero ? 0 : previous.accessCounts[slot]
-                let previousBytes = countFromZero ? 0 : previous.bytesServed[slot]
-                let previousDuration = countFromZero ? 0 : previous.durations[slot]
+                if let since = completedSince, worker.stopTime > since, worker.stopTime <= until, worker.startTime > 0,
+                    worker.stopTime >= worker.startTime,
+                    worker.stopTime != baseline.lastStopTimes[slot] || worker.startTime != baseline.lastStartTimes[slot]
+                {
+                    completed.append(UInt64(worker.stopTime - worker.startTime))
+                    accumulator.completed += 1
+                }
+                baseline.lastStartTimes[slot] = worker.startTime
+                baseline.lastStopTimes[slot] = worker.stopTime
+
+                let previousAccess = countFromZero ? 0 : baseline.accessCounts[slot]
+                let previousBytes = countFromZero ? 0 : baseline.bytesServed[slot]
+                let previousDuration = countFromZero ? 0 : baseline.durations[slot]
+                baseline.accessCounts[slot] = worker.accessCount
+                baseline.bytesServed[slot] = worker.bytesServed
+                baseline.durations[slot] = worker.duration
 
                 let access = CounterDelta.between(
                     previous: previousAccess, current: worker.accessCount, width: counterWidth, limit: requestLimit)
@@ -281,19 +307,18 @@ public struct ApacheDerivation: Sendable {
                     accumulator.requests += count
                     if case .increase(let micros) = duration { accumulator.durationMicroseconds += micros }
                 case .decrease, .implausible:
-                    // Keep the last accepted value: the next plausible reading is measured from it.
-                    next.accessCounts[slot] = previousAccess
-                    next.durations[slot] = previousDuration
                     accumulator.anomalies.append(
                         CounterAnomaly(
                             process: process, thread: thread, field: .accessCount,
                             kind: access == .decrease ? .decrease : .implausibleIncrease,
                             previous: previousAccess, current: worker.accessCount))
-                    if access == .decrease {
-                        // A decrease without a reset is a corrupt value or an unexplained reset;
-                        // measuring from the new value avoids flagging every later reading.
-                        next.accessCounts[slot] = worker.accessCount
-                        next.durations[slot] = worker.duration
+                    if access == .implausible {
+                        // Keep the last accepted value: the next plausible reading is measured from it.
+                        // A decrease instead keeps the new value: without a reset it is a corrupt
+                        // value or an unexplained reset, and measuring from it avoids flagging
+                        // every later reading.
+                        baseline.accessCounts[slot] = previousAccess
+                        baseline.durations[slot] = previousDuration
                     }
                 }
 
@@ -301,7 +326,7 @@ public struct ApacheDerivation: Sendable {
                 case .increase(let count):
                     accumulator.bytes += count
                 case .implausible:
-                    next.bytesServed[slot] = previousBytes
+                    baseline.bytesServed[slot] = previousBytes
                     accumulator.anomalies.append(
                         CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .implausibleIncrease,
                                        previous: previousBytes, current: worker.bytesServed))
@@ -314,43 +339,15 @@ public struct ApacheDerivation: Sendable {
         }
     }
 
-    /// Counts a segment that Apache created after the previous tick from zero.
-    private mutating func accumulateFromZero(
-        image: ScoreboardImage, intervalSeconds: Double, accumulator: inout IntervalAccumulator, next: inout Baseline
-    ) {
-        let zero = Baseline(zeroedLike: next)
-        accumulate(image: image, previous: zero, next: &next, countFromZero: true, intervalSeconds: intervalSeconds,
-                   accumulator: &accumulator)
-    }
-
-    /// Appends the duration of each request that completed after `since` and is not the one
-    /// already counted for that slot.
-    private func collectCompleted(
-        image: ScoreboardImage, previous: Baseline, next: inout Baseline, sinceMicroseconds: Int64?,
-        untilMicroseconds: Int64, completed: inout [UInt64], count: inout Int
-    ) {
-        guard let since = sinceMicroseconds else { return }
-        for process in 0..<image.serverLimit {
-            for thread in 0..<image.threadLimit {
-                let slot = process * image.threadLimit + thread
-                let worker = image.worker(process: process, thread: thread)
-                guard worker.stopTime > since, worker.stopTime <= untilMicroseconds, worker.startTime > 0,
-                    worker.stopTime >= worker.startTime,
-                    worker.stopTime != previous.lastStopTimes[slot] || worker.startTime != previous.lastStartTimes[slot]
-                else { continue }
-                completed.append(UInt64(worker.stopTime - worker.startTime))
-                count += 1
-            }
-        }
-    }
-
+    /// Counts process slots whose pid changed and stores the pids seen now in `processPIDs`.
     private mutating func countChurn(
-        image: ScoreboardImage, previous: Baseline, restart: RestartKind?, accumulator: inout IntervalAccumulator,
+        image: ScoreboardImage, processPIDs: inout [Int32], restart: RestartKind?, accumulator: inout IntervalAccumulator,
         events: inout [CollectorEvent], wallTime: Int64
     ) {
         for process in 0..<image.serverLimit {
-            let before = previous.processPIDs[process]
+            let before = processPIDs[process]
             let now = image.process(process).pid
+            processPIDs[process] = now
             guard before != now else { continue }
             if before != 0 { accumulator.processesStopped += 1 }
             if now != 0 { accumulator.processesStarted += 1 }
@@ -474,16 +471,5 @@ struct Baseline: Sendable {
                 lastStopTimes[slot] = worker.stopTime
             }
         }
-    }
-
-    init(zeroedLike other: Baseline) {
-        self = other
-        let slots = other.accessCounts.count
-        accessCounts = [UInt64](repeating: 0, count: slots)
-        bytesServed = [UInt64](repeating: 0, count: slots)
-        durations = [Int64](repeating: 0, count: slots)
-        lastStartTimes = [Int64](repeating: 0, count: slots)
-        lastStopTimes = [Int64](repeating: 0, count: slots)
-        processPIDs = [Int32](repeating: 0, count: other.processPIDs.count)
     }
 }
