@@ -11,6 +11,9 @@ public final class SampleHistory: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Window summaries of the newest sample: computed by the first request after a tick and
+    /// reused by every other request until the next tick.
+    private let windowCache = Mutex(WindowCache())
     /// Interval the sampler aims for; a longer interval between two samples is a gap.
     public let nominalIntervalSeconds: Double
 
@@ -72,6 +75,14 @@ public final class SampleHistory: Sendable {
     /// Apache response times over the last `seconds`, ending at the newest sample. The durations
     /// are copied under the lock and sorted after it, so a large window never delays a tick.
     public func apacheResponseTimes(windowSeconds seconds: Double) -> ApacheResponseTimeWindow {
+        let sequence = latest()?.sequence ?? 0
+        if let cached = windowCache.withLock({ $0.apache(sequence: sequence, seconds: seconds) }) { return cached }
+        let window = computeApacheResponseTimes(windowSeconds: seconds)
+        windowCache.withLock { $0.store(window, sequence: sequence, seconds: seconds) }
+        return window
+    }
+
+    private func computeApacheResponseTimes(windowSeconds seconds: Double) -> ApacheResponseTimeWindow {
         struct Collected {
             var requests: UInt64 = 0
             var duration: UInt64 = 0
@@ -111,6 +122,16 @@ public final class SampleHistory: Sendable {
             truncated: collected.truncated)
     }
 
+    /// Returns the cached WSGI window of the newest sample, or computes and caches it.
+    func cachedWSGIWindow(group: String, seconds: Double, compute: () -> WSGIWindow) -> WSGIWindow {
+        let sequence = latest()?.sequence ?? 0
+        let key = "\(seconds) \(group)"
+        if let cached = windowCache.withLock({ $0.wsgi(sequence: sequence, key: key) }) { return cached }
+        let window = compute()
+        windowCache.withLock { $0.store(window, sequence: sequence, key: key) }
+        return window
+    }
+
     /// Calls `body` for each sample of the last `seconds`, oldest first. These are the newest
     /// sample and those taken less than `seconds` − half an interval before it, so timer
     /// jitter never adds or drops a sample from a window of whole intervals.
@@ -121,5 +142,39 @@ public final class SampleHistory: Sendable {
             let start = state.samples.firstOffset { $0.wallTimeMicroseconds > from }
             for offset in start..<state.samples.count { body(state.samples[offset]) }
         }
+    }
+}
+
+/// Window summaries keyed by window length (and WSGI group), valid for one sample sequence.
+struct WindowCache: Sendable {
+    private var sequence: UInt64 = 0
+    private var apacheWindows: [Double: ApacheResponseTimeWindow] = [:]
+    private var wsgiWindows: [String: WSGIWindow] = [:]
+
+    mutating func apache(sequence: UInt64, seconds: Double) -> ApacheResponseTimeWindow? {
+        reset(for: sequence)
+        return apacheWindows[seconds]
+    }
+
+    mutating func wsgi(sequence: UInt64, key: String) -> WSGIWindow? {
+        reset(for: sequence)
+        return wsgiWindows[key]
+    }
+
+    mutating func store(_ window: ApacheResponseTimeWindow, sequence: UInt64, seconds: Double) {
+        reset(for: sequence)
+        apacheWindows[seconds] = window
+    }
+
+    mutating func store(_ window: WSGIWindow, sequence: UInt64, key: String) {
+        reset(for: sequence)
+        wsgiWindows[key] = window
+    }
+
+    private mutating func reset(for newSequence: UInt64) {
+        guard newSequence != sequence else { return }
+        sequence = newSequence
+        apacheWindows.removeAll(keepingCapacity: true)
+        wsgiWindows.removeAll(keepingCapacity: true)
     }
 }

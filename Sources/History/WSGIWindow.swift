@@ -13,6 +13,10 @@ public struct WSGIWindow: Sendable {
 extension SampleHistory {
     /// Merges the interval histograms of `group` over the last `seconds`, ending at the newest sample.
     public func wsgiWindow(group: String, windowSeconds seconds: Double) -> WSGIWindow {
+        cachedWSGIWindow(group: group, seconds: seconds) { computeWSGIWindow(group: group, windowSeconds: seconds) }
+    }
+
+    private func computeWSGIWindow(group: String, windowSeconds seconds: Double) -> WSGIWindow {
         let bucketCount = WSGIHistogram.geometry.bucketCount
         var application = [UInt64](repeating: 0, count: bucketCount)
         var queue = application

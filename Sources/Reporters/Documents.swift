@@ -65,7 +65,7 @@ public enum MetricsDocument {
 public enum HistoryDocument {
     public static func render(info: CollectorInfo, history: SampleHistory, afterSequence: UInt64?, limit: Int?) -> String {
         let samples = history.samples(afterSequence: afterSequence, limit: limit)
-        var json = JSONWriter(reservingCapacity: 256 + samples.count * 700)
+        var json = JSONWriter(reservingCapacity: 256 + samples.count * 2048)
         json.beginObject()
         info.write(into: &json)
         json.field("count", samples.count)

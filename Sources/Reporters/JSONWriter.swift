@@ -129,6 +129,12 @@ public struct JSONWriter {
 
     private mutating func appendQuoted(_ string: String) {
         text.append("\"")
+        // Keys and most values need no escaping: append them whole instead of scalar by scalar.
+        guard string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) else {
+            text.append(string)
+            text.append("\"")
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": text.append("\\\"")
