@@ -20,20 +20,27 @@ enum Routes {
     ) -> Router {
         let history = sampler.history
         let historyLimit = 1...max(1, info.historyCapacity)
+        let cache = ResponseCache()
+        let sequence: @Sendable () -> UInt64 = { history.latest()?.sequence ?? 0 }
         return Router(
             routes: [
-                Route("/v1/metrics") { _ in
-                    let latest = sampler.latestReadings
-                    return .json(
-                        MetricsDocument.render(
-                            info: info, history: history, latestApache: latest.apache, redact: redact(),
-                            wsgiDirectory: wsgiDirectory()))
+                Route("/v1/metrics") { request in
+                    // The redaction setting is part of the key, so a reload never serves stale text.
+                    cache.response(for: "\(request.target) \(redact())", sequence: sequence()) {
+                        let latest = sampler.latestReadings
+                        return .json(
+                            MetricsDocument.render(
+                                info: info, history: history, latestApache: latest.apache, redact: redact(),
+                                wsgiDirectory: wsgiDirectory()))
+                    }
                 },
                 Route("/v1/history") { request in
                     try request.requireKnownQueryParameters(["since", "limit"])
                     let since = try request.queryInteger("since", in: 0...Int.max)
                     let limit = try request.queryInteger("limit", in: historyLimit)
-                    return .json(HistoryDocument.render(info: info, history: history, afterSequence: since.map(UInt64.init), limit: limit))
+                    return cache.response(for: request.target, sequence: sequence()) {
+                        .json(HistoryDocument.render(info: info, history: history, afterSequence: since.map(UInt64.init), limit: limit))
+                    }
                 },
                 Route("/v1/events") { request in
                     try request.requireKnownQueryParameters(["since", "limit"])
@@ -49,10 +56,12 @@ enum Routes {
                     let latest = sampler.latestReadings
                     return .json(WSGIScoreboardDocument.render(latest.wsgi, unavailable: latest.wsgiUnavailable, redact: redact()))
                 },
-                Route("/metrics") { _ in
-                    let text = PrometheusExposition.render(
-                        info: info, history: history, wsgiCumulative: sampler.latestReadings.wsgiCumulative)
-                    return .text(text, contentType: PrometheusExposition.contentType)
+                Route("/metrics") { request in
+                    cache.response(for: request.target, sequence: sequence()) {
+                        let text = PrometheusExposition.render(
+                            info: info, history: history, wsgiCumulative: sampler.latestReadings.wsgiCumulative)
+                        return .text(text, contentType: PrometheusExposition.contentType)
+                    }
                 },
                 Route("/health") { _ in .json(HealthDocument.render(info: info, history: history)) },
                 Route("/v1/") { _ in .json(indexDocument()) },
