@@ -78,9 +78,15 @@ public struct ApacheDerivation: Sendable {
         let image = snapshot.image
         let global = image.global
         let census = WorkerCensus(image: image, nowMicroseconds: snapshot.wallTimeMicroseconds)
+        let continuity = classify(snapshot, tick: tick)
+
+        // A new segment or any restart may come with another configuration, so what was learned
+        // about ExtendedStatus no longer holds.
+        if continuity != .continuous || baseline?.generation != global.runningGeneration {
+            extendedStatusKnownOn = nil
+        }
         let counters = countersAvailability(census)
 
-        let continuity = classify(snapshot, tick: tick)
         let restart = restartKind(continuity, global: global)
         recordLifecycleEvents(snapshot, continuity: continuity, restart: restart, events: &events)
 

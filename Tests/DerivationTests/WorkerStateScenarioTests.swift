@@ -134,3 +134,26 @@ import Testing
         #expect(workers.busy == 0)
     }
 }
+
+/// ExtendedStatus is learned again for every Apache instance.
+@Suite struct ExtendedStatusRelearningTests {
+    @Test func newSegmentForgetsExtendedStatus() {
+        var server = ScenarioServer(serverLimit: 1, threadLimit: 4)
+        server.startProcess(0, pid: 700)
+        _ = server.sample()
+        #expect(server.sample().apache.countersUnavailableReason == nil)
+
+        // Apache restarted with ExtendedStatus Off: a new segment whose workers are still starting.
+        server.attachment = 2
+        server.board = SyntheticScoreboard(layout: server.board.layout)
+        server.board.setGlobal(runningGeneration: 0, restartTime: server.beforeNextSample(0.5))
+        server.board.setProcess(0, pid: 701, generation: 0)
+        for thread in 0..<4 {
+            server.update(process: 0, thread: thread) { $0.statusCode = WorkerStatus.starting.rawValue; $0.pid = 701 }
+        }
+        let starting = server.sample().apache
+
+        #expect(starting.countersUnavailableReason?.contains("unknown") == true)
+        #expect(starting.requestsTotal == nil)
+    }
+}
