@@ -128,7 +128,13 @@ extension IntegrationSuite {
             #expect(orphaned != nil)
             #expect(watcher.events.contains { $0.kind == .crash })
 
-            for pid in childPIDs { kill(pid, SIGKILL) }
+            // Apache may have started more children after the first snapshot: kill every pid the
+            // scoreboard lists now that the parent is gone, as well as the ones seen before.
+            var orphans: [Int32] = []
+            if let image = watcher.lastSnapshot?.image {
+                orphans = (0..<image.serverLimit).map { image.process($0).pid }.filter { $0 > 0 }
+            }
+            for pid in Set(childPIDs + orphans) { kill(pid, SIGKILL) }
             let stale = watcher.tick(until: { $0.unavailable?.kind == .stale }, within: 4)
             #expect(stale != nil)
             for pid in daemonPIDs { kill(pid, SIGKILL) }
@@ -158,7 +164,13 @@ extension IntegrationSuite {
             #expect(orphaned != nil)
             #expect(watcher.events.contains { $0.kind == .crash })
 
-            for pid in childPIDs { kill(pid, SIGKILL) }
+            // Apache may have started more children after the first snapshot: kill every pid the
+            // scoreboard lists now that the parent is gone, as well as the ones seen before.
+            var orphans: [Int32] = []
+            if let image = watcher.lastSnapshot?.image {
+                orphans = (0..<image.serverLimit).map { image.process($0).pid }.filter { $0 > 0 }
+            }
+            for pid in Set(childPIDs + orphans) { kill(pid, SIGKILL) }
             let stale = watcher.tick(until: { $0.unavailable?.kind == .stale }, within: 4)
             #expect(stale != nil)
             #expect(stale?.unavailable?.message.contains("left over") == true)
