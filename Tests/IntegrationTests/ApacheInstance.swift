@@ -67,7 +67,21 @@ final class ApacheInstance {
 
     deinit {
         stop()
+        killLeftovers()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Kills every process still running with this instance's configuration file: after a test
+    /// kills the parent, a child it forked just before can be missing from the scoreboard. The
+    /// path contains this instance's unique directory, so no other Apache matches.
+    private func killLeftovers() {
+        let configuration = directory + "/httpd.conf"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for pid in entries.compactMap({ Int32($0) }) {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if arguments.contains(configuration) { kill(pid, SIGKILL) }
+        }
     }
 
     enum InstanceError: Error, CustomStringConvertible {
