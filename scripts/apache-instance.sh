@@ -14,7 +14,7 @@
 # The instance serves /index.html (static), /status (mod_status), and a WSGI app under /app
 # with /app/sleep?seconds=S and /app/hello. The app runs in daemon group "app" (1 process,
 # 4 threads) unless --wsgi-daemon lists groups (each also served under /GROUP) or
-# --wsgi-embedded asks for embedded mode; prefork defaults to embedded mode. Embedded mode
+# --wsgi-embedded selects embedded mode; prefork defaults to embedded mode. Embedded mode
 # under a threaded MPM makes "stop" wait about 10 s for a child to exit.
 #
 # --wsgi-writer DIR loads the WSGI scoreboard writer from python/ in this repository into every
@@ -39,7 +39,7 @@ apache() { /usr/sbin/apache2 -d /etc/apache2 -f "$dir/httpd.conf" "$@"; }
 wait_for_pid_gone() {
     local pid=$1
     for _ in $(seq 1 100); do
-        # A zombie still answers kill -0; the state letter tells.
+        # kill -0 succeeds on a zombie too, so the state letter decides.
         if ! kill -0 "$pid" 2>/dev/null; then return 0; fi
         if [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = "Z" ]; then return 0; fi
         sleep 0.1

@@ -19,7 +19,7 @@ public struct ApacheMetrics: Sendable {
     public var workers: WorkerCensus
     public var capacity: CapacityMetrics
 
-    /// Why request counters cannot be used, or nil when they can (ExtendedStatus on).
+    /// The reason request counters cannot be used, or nil when they can (ExtendedStatus on).
     public var countersUnavailableReason: String?
     /// Requests and bytes per second over the interval; nil without a previous sample or counters.
     public var requestsPerSecond: Double?
@@ -38,7 +38,7 @@ public struct ApacheMetrics: Sendable {
     public var bytesServedSum: UInt64?
     /// Mean time per request completed in the interval, from Δ`duration` / Δ`access_count`.
     public var meanResponseTimeSeconds: Double?
-    /// Why `meanResponseTimeSeconds` is nil, when it is.
+    /// The reason `meanResponseTimeSeconds` is nil, when it is.
     public var meanResponseTimeUnavailableReason: String?
     /// Requests whose completion is visible in the interval (each slot shows only its last one);
     /// nil when the counters are unavailable.
@@ -84,7 +84,7 @@ public struct CounterAnomaly: Sendable, Equatable {
 public struct CapacityLimits: Sendable, Equatable {
     public var maxRequestWorkers: Int?
     public var threadsPerChild: Int?
-    /// Where the values came from, or why they are unknown.
+    /// The origin of the values, or the reason they are unknown.
     public var source: String
 
     public init(maxRequestWorkers: Int?, threadsPerChild: Int?, source: String) {

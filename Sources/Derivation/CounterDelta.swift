@@ -1,4 +1,4 @@
-/// How one cumulative counter moved between two samples of the same slot.
+/// The change of one cumulative counter between two samples of the same slot.
 public enum CounterDelta: Sendable, Equatable {
     /// The counter grew by this much (a wrap of a narrow counter included).
     case increase(UInt64)
@@ -29,8 +29,8 @@ public enum CounterDelta: Sendable, Equatable {
 
 /// Largest per-slot increases accepted in one interval of `seconds` (at least one second is assumed).
 ///
-/// One worker slot serves one connection at a time; a million requests or ten gigabytes per second
-/// through one slot is far beyond any real server, while a corrupt or torn 64-bit value is
+/// One worker slot serves one connection at a time, so a million requests or ten gigabytes per
+/// second through one slot is far beyond any real server. A corrupt or torn 64-bit value is
 /// almost always many orders of magnitude larger.
 public struct PlausibilityLimits: Sendable, Equatable {
     public var requestsPerSlotPerSecond: UInt64 = 1_000_000

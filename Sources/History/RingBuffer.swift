@@ -25,7 +25,7 @@ public struct RingBuffer<Element> {
         }
     }
 
-    /// The element `offset` places after the oldest one.
+    /// Returns the element `offset` places after the oldest one.
     public subscript(offset: Int) -> Element {
         precondition(offset >= 0 && offset < storage.count, "ring buffer offset out of range")
         return storage[(head + offset) % storage.count]
@@ -34,7 +34,7 @@ public struct RingBuffer<Element> {
     public var last: Element? { storage.isEmpty ? nil : self[storage.count - 1] }
     public var first: Element? { storage.isEmpty ? nil : self[0] }
 
-    /// All elements, oldest first.
+    /// Returns all elements, oldest first.
     public func elements() -> [Element] {
         Array(storage[head...] + storage[..<head])
     }

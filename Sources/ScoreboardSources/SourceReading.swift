@@ -1,6 +1,6 @@
 /// The outcome of reading one source once: an immutable snapshot, or why there is none.
 ///
-/// "No data" and "error" are different answers. `.unavailable` with kind `.absent` means the
+/// "No data" and "error" are different outcomes. `.unavailable` with kind `.absent` means the
 /// thing being watched is not there (Apache stopped, no WSGI process running), which is normal;
 /// every other kind is a failure an operator should act on.
 public enum SourceReading<Snapshot: Sendable>: Sendable {
@@ -8,7 +8,7 @@ public enum SourceReading<Snapshot: Sendable>: Sendable {
     case unavailable(SourceUnavailable)
 }
 
-/// Why a source returned no snapshot, in words an operator can act on.
+/// The reason a source returned no snapshot, in words an operator can act on.
 public struct SourceUnavailable: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         /// Nothing to read: the server is stopped or the segment does not exist yet.

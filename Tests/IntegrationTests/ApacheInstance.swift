@@ -50,7 +50,7 @@ final class ApacheInstance {
         return pid
     }
 
-    /// Sends `count` requests for `path` with ab and returns once they are all answered.
+    /// Sends `count` requests for `path` with ab and returns once every response has arrived.
     func load(_ path: String, count: Int, concurrency: Int = 4, keepAlive: Bool = false) throws {
         var arguments = ["-q", "-n", String(count), "-c", String(concurrency)]
         if keepAlive { arguments.append("-k") }

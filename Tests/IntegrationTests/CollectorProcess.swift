@@ -14,7 +14,7 @@ final class CollectorProcess {
     private var exited = false
 
     /// Starts the collector with `arguments` (plus --listen and --config /dev/null unless given),
-    /// optionally through a wrapper such as setpriv, and waits until /health answers.
+    /// optionally through a wrapper such as setpriv, and waits until /health responds.
     init(_ arguments: [String], environment: [String: String] = [:], wrapper: [String] = [], waitForHealth: Bool = true) throws {
         port = try freePort()
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("sbc-collector-\(getpid())-\(port).log").path

@@ -54,4 +54,24 @@ final class LiveWatcher {
     var allRates: [Double] {
         results.compactMap(\.metrics).flatMap { [$0.requestsPerSecond, $0.bytesPerSecond, $0.meanResponseTimeSeconds].compactMap { $0 } }
     }
+
+    /// Kills the Apache parent, waits for the orphaned state, then kills every child and waits
+    /// for the segment to turn stale. Apache may fork a child after the caller's snapshot, so
+    /// the pids listed once the parent is gone are killed as well as `children`.
+    func killParent(_ parent: Int32, children: [Int32]) -> (orphaned: ApacheDerivationResult?, stale: ApacheDerivationResult?) {
+        kill(parent, SIGKILL)
+        let orphaned = tick(until: {
+            if case .orphaned = $0.metrics?.parent { return true }
+            return false
+        }, within: 3)
+
+        var orphans: [Int32] = []
+        if let image = lastSnapshot?.image {
+            orphans = (0..<image.serverLimit).map { image.process($0).pid }.filter { $0 > 0 }
+        }
+        for pid in Set(children + orphans) { kill(pid, SIGKILL) }
+
+        let stale = tick(until: { $0.unavailable?.kind == .stale }, within: 4)
+        return (orphaned, stale)
+    }
 }

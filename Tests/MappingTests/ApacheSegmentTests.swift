@@ -5,7 +5,7 @@ import Testing
 
 /// The Apache source against real POSIX and SysV segments made by the tests.
 @Suite(.serialized) struct ApacheSegmentTests {
-    /// A board whose one process is this test process, so liveness checks see it alive.
+    /// Makes a board whose one process is this test process, so liveness checks find it alive.
     static func board(serverLimit: Int = 2, threadLimit: Int = 3, accessCount: UInt64 = 42) -> SyntheticScoreboard {
         var board = SyntheticScoreboard(layout: ScoreboardLayout(group: .l5l6, serverLimit: serverLimit, threadLimit: threadLimit)!)
         board.setGlobal(runningGeneration: 3, restartTime: 1_700_000_000_000_000)
@@ -129,7 +129,7 @@ import Testing
         #expect(reason.message.contains("/nonexistent/apache2.pid"))
     }
 
-    /// A PID that belonged to a child which has exited and been reaped.
+    /// Returns a PID that belonged to a child which has exited and been reaped.
     static func reapedPID() -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/true")

@@ -28,7 +28,7 @@ extern "C" {
  * Storage mechanisms and mappings
  * ---------------------------------------------------------------------------------- */
 
-/** How APR stored the scoreboard. */
+/** The mechanism APR used to store the scoreboard. */
 typedef enum {
     /** `shm_open` object `/dev/shm/ShM.<h1>H<h2>` (APR ≥ 1.7.1 with ScoreboardFile). */
     SC_MECHANISM_POSIX = 1,
@@ -73,7 +73,7 @@ int sc_attach_posix(const char *name, sc_mapping *out);
 int sc_attach_sysv(int shmid, sc_mapping *out);
 
 /**
- * Attaches read-only to a file that holds APR's 8-byte size header followed by the payload,
+ * Attaches read-only to a file that starts with APR's 8-byte size header followed by the payload,
  * such as `/proc/<pid>/map_files/<start>-<end>` for the anonymous scoreboard.
  */
 int sc_attach_header_file(const char *path, sc_mapping *out);
@@ -98,8 +98,8 @@ typedef enum {
 int sc_posix_segment_state(const sc_mapping *mapping, const char *name);
 
 /**
- * Checks a SysV mapping with `IPC_STAT`: `SHM_DEST` (mode bit 01000), key 0 or EINVAL
- * mean removed; when `key` is not -1 and `shmget(key, 0, 0)` returns another id, replaced.
+ * Checks a SysV mapping with `IPC_STAT`. `SHM_DEST` (mode bit 01000), key 0 or EINVAL mean
+ * removed. When `key` is not -1 and `shmget(key, 0, 0)` returns another id, it was replaced.
  * Returns a sc_segment_state, or -errno on failure.
  */
 int sc_sysv_segment_state(const sc_mapping *mapping, key_t key);

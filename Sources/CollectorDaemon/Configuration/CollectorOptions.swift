@@ -35,13 +35,13 @@ public struct CollectorOptions: Sendable, Equatable {
     /// Apache's main configuration file, read to learn MaxRequestWorkers and ThreadsPerChild.
     public var apacheConfigFile: String = "/etc/apache2/apache2.conf"
 
-    /// MaxRequestWorkers given by the operator; overrides what the configuration says.
+    /// MaxRequestWorkers given by the operator; overrides the value in the configuration.
     public var maxRequestWorkers: Int? = nil
 
-    /// ThreadsPerChild given by the operator; overrides what the configuration says.
+    /// ThreadsPerChild given by the operator; overrides the value in the configuration.
     public var threadsPerChild: Int? = nil
 
-    /// Leave request lines and client addresses out of every API answer.
+    /// Leave request lines and client addresses out of every API response.
     public var redactRequests: Bool = false
 
     public init() {}

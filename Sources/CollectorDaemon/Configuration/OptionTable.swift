@@ -29,7 +29,7 @@ public struct OptionDefinition: Sendable {
     /// Placeholder shown in `--help`, or `nil` for a flag that takes no value.
     public let valueName: String?
 
-    /// One line for `--help` that says what the option sets and in what unit.
+    /// One line for `--help`: what the option sets and in what unit.
     public let help: String
 
     /// Whether a running daemon can take a new value on SIGHUP without restarting; the
@@ -181,7 +181,7 @@ public enum OptionTable {
         ),
         OptionDefinition(
             name: "redact-requests", valueName: nil,
-            help: "leave request lines and client addresses out of every API answer",
+            help: "leave request lines and client addresses out of every API response",
             appliesOnReload: true, setting: \.redactRequests,
             parse: { value throws(InvalidOptionValue) in try parseBoolean(value) },
             format: { $0 ? "true" : "false" }
@@ -238,7 +238,7 @@ public enum OptionTable {
         }
     }
 
-    /// Parses `127.0.0.1:9118`, `[::1]:9118` or `localhost:9118`; port 0 asks the kernel for a free port.
+    /// Parses `127.0.0.1:9118`, `[::1]:9118` or `localhost:9118`; with port 0 the kernel picks a free port.
     static func parseListenAddress(_ value: String) throws(InvalidOptionValue) -> ListenAddress {
         let usage = "write ADDR:PORT, for example 127.0.0.1:9118 or [::1]:9118"
         var host: Substring

@@ -1,7 +1,7 @@
 import CScoreboard
 import Glibc
 
-/// Where to look for Apache's scoreboard.
+/// The locations the Apache source looks at for the scoreboard.
 public struct ApacheSourceConfiguration: Sendable, Equatable {
     /// Apache's `ScoreboardFile`, absolute; `nil` discovers the segment through the PID file.
     public var scoreboardFile: String?
@@ -103,15 +103,15 @@ public final class ApacheScoreboardSource {
         }
 
         // An anonymous mapping belongs to one parent. Our own mapping keeps the memory alive after
-        // the parent dies, so orphaned children stay visible (and a segment nobody uses is reported
-        // stale) until the PID file names a new, running parent: then it is a new instance.
+        // the parent dies, so orphaned children stay visible, and a segment no process uses is
+        // reported stale. Only a new running parent in the PID file means a new instance.
         if attachment.identity.mechanism == .anonymous, !parentIsCurrent(), newParentIsRunning() {
             return SourceUnavailable(kind: .absent, message: "Apache parent of \(object) was replaced", object: object)
         }
         return nil
     }
 
-    /// Whether the PID file now names a running process other than the parent we attached through.
+    /// Returns whether the PID file now names a running process other than the parent we attached through.
     private func newParentIsRunning() -> Bool {
         guard case .success(let pid) = ScoreboardDiscovery.readPIDFile(configuration.pidFile) else { return false }
         return pid != parentPID && ProcessLiveness.isRunning(pid)
@@ -233,7 +233,7 @@ public final class ApacheScoreboardSource {
             firstProblem
                 ?? SourceUnavailable(
                     kind: .invalidSegment,
-                    message: "no shared mapping of Apache PID \(pid) holds a scoreboard (\(candidates.count) candidates checked)",
+                    message: "no scoreboard found among the shared mappings of Apache PID \(pid) (\(candidates.count) checked); set --scoreboard-file to Apache's ScoreboardFile",
                     object: "/proc/\(pid)/maps"))
     }
 

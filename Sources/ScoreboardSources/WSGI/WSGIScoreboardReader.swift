@@ -160,7 +160,7 @@ public final class WSGIScoreboardReader: Sendable {
         ))
     }
 
-    /// A writer is live when its pid runs (a zombie does not) with the start time it recorded.
+    /// Returns whether the writer runs (a zombie does not) with the pid and start time it recorded.
     static func isLive(pid: Int32, startTime: UInt64) -> Bool {
         ProcessLiveness.isRunning(pid) && ProcessLiveness.startTime(pid) == startTime
     }
