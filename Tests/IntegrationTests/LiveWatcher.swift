@@ -60,10 +60,13 @@ final class LiveWatcher {
     /// the pids listed once the parent is gone are killed as well as `children`.
     func killParent(_ parent: Int32, children: [Int32]) -> (orphaned: ApacheDerivationResult?, stale: ApacheDerivationResult?) {
         kill(parent, SIGKILL)
+        // Event-MPM children may also exit by themselves when the parent's pipe closes, clearing
+        // their records: the source then reports a stop, which ends the wait too.
         let orphaned = tick(until: {
             if case .orphaned = $0.metrics?.parent { return true }
-            return false
+            return $0.unavailable?.kind == .absent
         }, within: 3)
+        guard orphaned?.metrics != nil else { return (orphaned, nil) }
 
         var orphans: [Int32] = []
         if let image = lastSnapshot?.image {
