@@ -51,8 +51,8 @@ let package = Package(
 
         // Helpers shared by test targets: posix_spawn with a clean signal mask.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MappingTests", dependencies: ["CScoreboard", "ScoreboardSources"]),
-        .testTarget(name: "DerivationTests", dependencies: ["Derivation", "ScoreboardSources"]),
+        .testTarget(name: "MappingTests", dependencies: ["CScoreboard", "ScoreboardSources", "TestSupport"]),
+        .testTarget(name: "DerivationTests", dependencies: ["Derivation", "ScoreboardSources", "TestSupport"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Derivation"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "History", "Derivation", "ScoreboardSources", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

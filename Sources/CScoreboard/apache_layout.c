@@ -195,6 +195,53 @@ void sc_read_worker(const void *payload, const sc_layout *layout, int process, i
     if (layout->group >= SC_LAYOUT_L4) LOAD(out->duration, w, WORKER_DURATION);
 }
 
+static void digest_row(const unsigned char *row, const sc_layout *layout, sc_worker_digest *out) {
+    const int has_duration = layout->group >= SC_LAYOUT_L4;
+    for (int thread = 0; thread < layout->thread_limit; thread++, row += layout->worker_stride, out++) {
+        LOAD(out->access_count, row, WORKER_ACCESS_COUNT);
+        LOAD(out->bytes_served, row, WORKER_BYTES_SERVED);
+        LOAD(out->start_time, row, WORKER_START_TIME);
+        LOAD(out->stop_time, row, WORKER_STOP_TIME);
+        LOAD(out->last_used, row, WORKER_LAST_USED);
+        out->duration = 0;
+        if (has_duration) LOAD(out->duration, row, WORKER_DURATION);
+        LOAD(out->pid, row, WORKER_PID);
+        LOAD(out->status, row, WORKER_STATUS);
+    }
+}
+
+static size_t worker_count(const sc_layout *layout) {
+    return (size_t)layout->server_limit * (size_t)layout->thread_limit;
+}
+
+size_t sc_digest_workers(const void *payload, const sc_layout *layout, sc_worker_digest *out, size_t capacity) {
+    size_t count = worker_count(layout);
+    if (capacity < count) return 0;
+    for (int process = 0; process < layout->server_limit; process++) {
+        digest_row(worker_at(payload, layout, process, 0), layout, out + (size_t)process * layout->thread_limit);
+    }
+    return count;
+}
+
+size_t sc_copy_payload_digesting(const sc_mapping *mapping, const sc_layout *layout, void *destination,
+                                 size_t capacity, sc_worker_digest *digests, size_t digest_capacity) {
+    if (mapping->base == NULL || capacity < mapping->payload_size) return 0;
+    if (layout->payload_size != mapping->payload_size || digest_capacity < worker_count(layout)) return 0;
+
+    const unsigned char *source = mapping->base + mapping->payload_offset;
+    unsigned char *target = destination;
+    size_t records_before_workers = layout->global_stride + (size_t)layout->server_limit * layout->process_stride;
+    memcpy(target, source, records_before_workers);
+
+    size_t row_bytes = (size_t)layout->thread_limit * layout->worker_stride;
+    for (int process = 0; process < layout->server_limit; process++) {
+        size_t offset = records_before_workers + (size_t)process * row_bytes;
+        memcpy(target + offset, source + offset, row_bytes);
+        digest_row(target + offset, layout, digests + (size_t)process * layout->thread_limit);
+    }
+    return mapping->payload_size;
+}
+
 static int string_field(const sc_layout *layout, int field, size_t *offset, size_t *size) {
     switch (field) {
     case SC_WORKER_CLIENT: *offset = WORKER_CLIENT; *size = 32; return 1;

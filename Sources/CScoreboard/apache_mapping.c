@@ -8,12 +8,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void reset(sc_mapping *m) {
@@ -110,6 +112,9 @@ void sc_detach(sc_mapping *m) {
 int sc_posix_segment_state(const sc_mapping *m, const char *name) {
     struct stat held;
     if (fstat(m->fd, &held) != 0) return -errno;
+    /* APR unlinks the old object before it creates a new one under the same name. So an
+     * object that still has a link is the live one, and only an unlinked one needs the path lookup. */
+    if (held.st_nlink > 0) return SC_SEGMENT_CURRENT;
 
     char path[256];
     int n = snprintf(path, sizeof(path), "/dev/shm%s", name);
@@ -123,7 +128,20 @@ int sc_posix_segment_state(const sc_mapping *m, const char *name) {
         return SC_SEGMENT_REPLACED;
     }
     /* Same inode under the name but no links: only possible in a race with unlink. */
-    return held.st_nlink == 0 ? SC_SEGMENT_REMOVED : SC_SEGMENT_CURRENT;
+    return SC_SEGMENT_REMOVED;
+}
+
+int sc_pidfd_open(pid_t pid) {
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int sc_pidfd_exited(int pidfd) {
+    struct pollfd watch = {.fd = pidfd, .events = POLLIN};
+    int ready = poll(&watch, 1, 0);
+    if (ready < 0) return -errno;
+    if (ready > 0 && (watch.revents & POLLNVAL)) return -EBADF;
+    return ready > 0 ? 1 : 0;
 }
 
 int sc_sysv_segment_state(const sc_mapping *m, key_t key) {

@@ -269,79 +269,110 @@ public struct ApacheDerivation: Sendable {
     /// Adds each worker's counter deltas since `baseline` to the accumulator, appends the
     /// duration of each request that completed after `completedSince` and is not the one already
     /// counted for that slot, and moves `baseline` to the values accepted now. One pass reads
-    /// every worker record once; with `countFromZero` the previous counters count as 0.
+    /// every worker digest once; with `countFromZero` the previous counters count as 0.
     private mutating func accumulate(
         image: ScoreboardImage, baseline: inout Baseline, countFromZero: Bool, intervalSeconds: Double,
         completedSince: Int64?, until: Int64, completed: inout [UInt64], accumulator: inout IntervalAccumulator
     ) {
         accumulator.hasInterval = true
-        let requestLimit = plausibility.requests(over: intervalSeconds)
-        let byteLimit = plausibility.bytes(over: intervalSeconds)
+        let limits = SlotLimits(
+            requests: plausibility.requests(over: intervalSeconds), bytes: plausibility.bytes(over: intervalSeconds),
+            durationMicroseconds: plausibility.durationMicrosecondsPerSlot, counterWidth: counterWidth)
+        let window = CompletionWindow(since: completedSince, until: until)
+        let threadLimit = image.threadLimit
 
-        for process in 0..<image.serverLimit {
-            for thread in 0..<image.threadLimit {
-                let slot = process * image.threadLimit + thread
-                let worker = image.worker(process: process, thread: thread)
-
-                if let since = completedSince, worker.stopTime > since, worker.stopTime <= until, worker.startTime > 0,
-                    worker.stopTime >= worker.startTime,
-                    worker.stopTime != baseline.lastStopTimes[slot] || worker.startTime != baseline.lastStartTimes[slot]
-                {
-                    completed.append(UInt64(worker.stopTime - worker.startTime))
-                    accumulator.completed += 1
-                }
-                baseline.lastStartTimes[slot] = worker.startTime
-                baseline.lastStopTimes[slot] = worker.stopTime
-
-                let previousAccess = countFromZero ? 0 : baseline.accessCounts[slot]
-                let previousBytes = countFromZero ? 0 : baseline.bytesServed[slot]
-                let previousDuration = countFromZero ? 0 : baseline.durations[slot]
-                baseline.accessCounts[slot] = worker.accessCount
-                baseline.bytesServed[slot] = worker.bytesServed
-                baseline.durations[slot] = worker.duration
-
-                let access = CounterDelta.between(
-                    previous: previousAccess, current: worker.accessCount, width: counterWidth, limit: requestLimit)
-                let bytes = CounterDelta.between(
-                    previous: previousBytes, current: worker.bytesServed, width: counterWidth, limit: byteLimit)
-                let duration = CounterDelta.between(
-                    previous: UInt64(clamping: previousDuration), current: UInt64(clamping: worker.duration),
-                    limit: plausibility.durationMicrosecondsPerSlot)
-
-                switch access {
-                case .increase(let count):
-                    accumulator.requests += count
-                    if case .increase(let micros) = duration { accumulator.durationMicroseconds += micros }
-                case .decrease, .implausible:
-                    accumulator.anomalies.append(
-                        CounterAnomaly(
-                            process: process, thread: thread, field: .accessCount,
-                            kind: access == .decrease ? .decrease : .implausibleIncrease,
-                            previous: previousAccess, current: worker.accessCount))
-                    if access == .implausible {
-                        // Keep the last accepted value: the next plausible reading is measured from it.
-                        // A decrease instead keeps the new value: without a reset it is a corrupt
-                        // value or an unexplained reset, and measuring from it avoids flagging
-                        // every later reading.
-                        baseline.accessCounts[slot] = previousAccess
-                        baseline.durations[slot] = previousDuration
-                    }
-                }
-
-                switch bytes {
-                case .increase(let count):
-                    accumulator.bytes += count
-                case .implausible:
-                    baseline.bytesServed[slot] = previousBytes
-                    accumulator.anomalies.append(
-                        CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .implausibleIncrease,
-                                       previous: previousBytes, current: worker.bytesServed))
-                case .decrease:
-                    accumulator.anomalies.append(
-                        CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .decrease,
-                                       previous: previousBytes, current: worker.bytesServed))
+        image.workers.withUnsafeBufferPointer { workers in
+            baseline.slots.withUnsafeMutableBufferPointer { slots in
+                for slot in 0..<workers.count {
+                    let worker = workers[slot]
+                    // Most slots serve nothing between two samples; their deltas are all zero.
+                    if !countFromZero && slots[slot].matches(worker) { continue }
+                    Self.accumulateSlot(
+                        worker, baseline: &slots[slot], process: slot / threadLimit, thread: slot % threadLimit,
+                        countFromZero: countFromZero, limits: limits, window: window, completed: &completed,
+                        accumulator: &accumulator)
                 }
             }
+        }
+    }
+
+    /// The largest per-slot increases accepted in this interval, and the counters' width.
+    struct SlotLimits {
+        var requests: UInt64
+        var bytes: UInt64
+        var durationMicroseconds: UInt64
+        var counterWidth: Int
+    }
+
+    /// Requests that stopped in (`since`, `until`] completed in this interval; without `since`
+    /// none is attributed.
+    struct CompletionWindow {
+        var since: Int64?
+        var until: Int64
+    }
+
+    /// Adds one worker slot's deltas and completed request to the accumulator (the body of `accumulate`).
+    private static func accumulateSlot(
+        _ worker: WorkerDigest, baseline: inout SlotBaseline, process: Int, thread: Int, countFromZero: Bool,
+        limits: SlotLimits, window: CompletionWindow, completed: inout [UInt64], accumulator: inout IntervalAccumulator
+    ) {
+        if let since = window.since, worker.stopTime > since, worker.stopTime <= window.until, worker.startTime > 0,
+            worker.stopTime >= worker.startTime,
+            worker.stopTime != baseline.stopTime || worker.startTime != baseline.startTime
+        {
+            completed.append(UInt64(worker.stopTime - worker.startTime))
+            accumulator.completed += 1
+        }
+        baseline.startTime = worker.startTime
+        baseline.stopTime = worker.stopTime
+
+        let previousAccess = countFromZero ? 0 : baseline.accessCount
+        let previousBytes = countFromZero ? 0 : baseline.bytesServed
+        let previousDuration = countFromZero ? 0 : baseline.duration
+        baseline.accessCount = worker.accessCount
+        baseline.bytesServed = worker.bytesServed
+        baseline.duration = worker.duration
+
+        let access = CounterDelta.between(
+            previous: previousAccess, current: worker.accessCount, width: limits.counterWidth, limit: limits.requests)
+        let bytes = CounterDelta.between(
+            previous: previousBytes, current: worker.bytesServed, width: limits.counterWidth, limit: limits.bytes)
+        let duration = CounterDelta.between(
+            previous: UInt64(clamping: previousDuration), current: UInt64(clamping: worker.duration),
+            limit: limits.durationMicroseconds)
+
+        switch access {
+        case .increase(let count):
+            accumulator.requests += count
+            if case .increase(let micros) = duration { accumulator.durationMicroseconds += micros }
+        case .decrease, .implausible:
+            accumulator.anomalies.append(
+                CounterAnomaly(
+                    process: process, thread: thread, field: .accessCount,
+                    kind: access == .decrease ? .decrease : .implausibleIncrease,
+                    previous: previousAccess, current: worker.accessCount))
+            if access == .implausible {
+                // Keep the last accepted value: the next plausible reading is measured from it.
+                // A decrease instead keeps the new value: without a reset it is a corrupt
+                // value or an unexplained reset, and measuring from it avoids flagging
+                // every later reading.
+                baseline.accessCount = previousAccess
+                baseline.duration = previousDuration
+            }
+        }
+
+        switch bytes {
+        case .increase(let count):
+            accumulator.bytes += count
+        case .implausible:
+            baseline.bytesServed = previousBytes
+            accumulator.anomalies.append(
+                CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .implausibleIncrease,
+                               previous: previousBytes, current: worker.bytesServed))
+        case .decrease:
+            accumulator.anomalies.append(
+                CounterAnomaly(process: process, thread: thread, field: .bytesServed, kind: .decrease,
+                               previous: previousBytes, current: worker.bytesServed))
         }
     }
 
@@ -433,6 +464,30 @@ struct UptimeAnchor: Sendable {
     }
 }
 
+/// The values of one worker slot accepted at the last sample.
+struct SlotBaseline: Sendable {
+    var accessCount: UInt64
+    var bytesServed: UInt64
+    var duration: Int64
+    /// `start_time` and `stop_time` of the last request seen, so it is counted as completed once.
+    var startTime: Int64
+    var stopTime: Int64
+
+    init(_ worker: WorkerDigest) {
+        accessCount = worker.accessCount
+        bytesServed = worker.bytesServed
+        duration = worker.duration
+        startTime = worker.startTime
+        stopTime = worker.stopTime
+    }
+
+    /// Returns whether the worker shows exactly these values, which means nothing happened in the slot.
+    func matches(_ worker: WorkerDigest) -> Bool {
+        accessCount == worker.accessCount && startTime == worker.startTime && stopTime == worker.stopTime
+            && bytesServed == worker.bytesServed && duration == worker.duration
+    }
+}
+
 /// Per-slot values of the last sample, indexed by process × thread_limit + thread.
 struct Baseline: Sendable {
     var attachment: UInt64
@@ -440,11 +495,7 @@ struct Baseline: Sendable {
     var threadLimit: Int
     var restartTime: Int64
     var generation: Int32
-    var accessCounts: [UInt64]
-    var bytesServed: [UInt64]
-    var durations: [Int64]
-    var lastStartTimes: [Int64]
-    var lastStopTimes: [Int64]
+    var slots: [SlotBaseline]
     var processPIDs: [Int32]
     var uptimeAnchor = UptimeAnchor(uptimeSeconds: 0, monotonicNanoseconds: 0)
 
@@ -456,26 +507,7 @@ struct Baseline: Sendable {
         threadLimit = image.threadLimit
         restartTime = global.restartTime
         generation = global.runningGeneration
-
-        let slots = image.serverLimit * image.threadLimit
-        accessCounts = [UInt64](repeating: 0, count: slots)
-        bytesServed = [UInt64](repeating: 0, count: slots)
-        durations = [Int64](repeating: 0, count: slots)
-        lastStartTimes = [Int64](repeating: 0, count: slots)
-        lastStopTimes = [Int64](repeating: 0, count: slots)
-        processPIDs = [Int32](repeating: 0, count: image.serverLimit)
-
-        for process in 0..<image.serverLimit {
-            processPIDs[process] = image.process(process).pid
-            for thread in 0..<image.threadLimit {
-                let slot = process * image.threadLimit + thread
-                let worker = image.worker(process: process, thread: thread)
-                accessCounts[slot] = worker.accessCount
-                bytesServed[slot] = worker.bytesServed
-                durations[slot] = worker.duration
-                lastStartTimes[slot] = worker.startTime
-                lastStopTimes[slot] = worker.stopTime
-            }
-        }
+        slots = image.workers.map(SlotBaseline.init)
+        processPIDs = (0..<image.serverLimit).map { image.process($0).pid }
     }
 }

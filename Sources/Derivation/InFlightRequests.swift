@@ -24,7 +24,7 @@ public enum InFlightRequests {
             let record = image.process(process)
             guard record.pid != 0 else { continue }
             for thread in 0..<image.threadLimit {
-                let worker = image.worker(process: process, thread: thread)
+                let worker = image.workers[process * image.threadLimit + thread]
                 guard InFlightRule.isInFlight(worker) else { continue }
                 let client = image.string(.client64, process: process, thread: thread)
                     ?? image.string(.client, process: process, thread: thread) ?? ""

@@ -10,7 +10,7 @@ import ScoreboardSources
 ///   covers every worker record whatever its process.
 public struct WorkerCensus: Sendable, Equatable {
     /// Worker records per state, indexed by `WorkerStatus.index`; sums to server_limit × thread_limit.
-    public var perState: [Int]
+    public var perState: [Int] = []
     public var busy = 0
     public var idle = 0
     /// Busy workers in state graceful (counted in `busy` too).
@@ -56,35 +56,102 @@ public struct WorkerCensus: Sendable, Equatable {
 
     /// Counts one image; `nowMicroseconds` is the wall time of the copy, for in-flight ages.
     public init(image: ScoreboardImage, nowMicroseconds: Int64) {
-        perState = [Int](repeating: 0, count: WorkerStatus.count)
-        let global = image.global
+        let runningGeneration = image.global.runningGeneration
+        let threadLimit = image.threadLimit
+        let classes = StatusClasses.shared
+        var states = [Int](repeating: 0, count: WorkerStatus.count)
 
-        for processIndex in 0..<image.serverLimit {
-            let process = image.process(processIndex)
-            let live = process.pid != 0
-            let counted = live && !process.quiescing
-            if live { countProcess(process, runningGeneration: global.runningGeneration) }
-
-            for thread in 0..<image.threadLimit {
-                let worker = image.worker(process: processIndex, thread: thread)
-                perState[worker.status.index] += 1
-                accessCountSum &+= worker.accessCount
-                bytesServedSum &+= worker.bytesServed
-                if live && worker.status != .dead { startedThreads += 1 }
-                if live && worker.lastUsed != 0 { workersWithLastUsed += 1 }
-                if live && worker.status == .graceful { gracefullyFinishing += 1 }
-                if live { countInFlight(worker, nowMicroseconds: nowMicroseconds) }
-                guard counted else { continue }
-
-                if worker.status == .ready {
-                    if process.generation == global.runningGeneration { idle += 1 }
-                    if worker.lastUsed == 0 { readyWorkersWithoutLastUsed += 1 }
-                } else if worker.status.isBusy {
-                    busy += 1
-                    if worker.status == .graceful { gracefulBusy += 1 }
+        image.workers.withUnsafeBufferPointer { workers in
+            states.withUnsafeMutableBufferPointer { states in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: RowHistogram.capacity) { histogram in
+                    for processIndex in 0..<image.serverLimit {
+                        let process = image.process(processIndex)
+                        let row = UnsafeBufferPointer(rebasing: workers[processIndex * threadLimit..<(processIndex + 1) * threadLimit])
+                        let rowStates = RowHistogram(storage: histogram)
+                        rowStates.clear()
+                        if process.pid != 0 {
+                            countProcess(process, runningGeneration: runningGeneration)
+                            countLiveRow(
+                                row, counted: !process.quiescing, states: rowStates, classes: classes,
+                                nowMicroseconds: nowMicroseconds)
+                            countLiveStates(rowStates, rowCount: row.count, process: process, runningGeneration: runningGeneration, classes: classes)
+                        } else {
+                            countRecordsOnly(row, states: rowStates)
+                        }
+                        rowStates.add(into: states)
+                    }
                 }
             }
         }
+        perState = states
+    }
+
+    /// Counts the worker records of a process slot with no pid: states and totals only.
+    private mutating func countRecordsOnly(_ row: UnsafeBufferPointer<WorkerDigest>, states: RowHistogram) {
+        var accessCounts: UInt64 = 0
+        var bytes: UInt64 = 0
+        for (thread, worker) in row.enumerated() {
+            states.count(worker.statusIndex, thread: thread)
+            accessCounts &+= worker.accessCount
+            bytes &+= worker.bytesServed
+        }
+        accessCountSum &+= accessCounts
+        bytesServedSum &+= bytes
+    }
+
+    /// The per-worker part of counting a live process: the row's states, totals, `last_used`
+    /// evidence and running requests. Every class test is arithmetic (see `StatusClasses`), so
+    /// the loop has no branch that depends on the data.
+    private mutating func countLiveRow(
+        _ row: UnsafeBufferPointer<WorkerDigest>, counted: Bool, states: RowHistogram, classes: StatusClasses,
+        nowMicroseconds: Int64
+    ) {
+        var accessCounts: UInt64 = 0
+        var bytes: UInt64 = 0
+        var withLastUsed = 0, readyWithoutLastUsed = 0
+        var running = 0
+        var oldestStart = Int64.max
+
+        for (thread, worker) in row.enumerated() {
+            let index = worker.statusIndex
+            states.count(index, thread: thread)
+            accessCounts &+= worker.accessCount
+            bytes &+= worker.bytesServed
+
+            let hasLastUsed = worker.lastUsed != 0 ? 1 : 0
+            withLastUsed += hasLastUsed
+            readyWithoutLastUsed += StatusClasses.contains(classes.ready, index) & (1 - hasLastUsed)
+
+            let startedAfterStop = worker.startTime > 0 && worker.startTime > worker.stopTime ? 1 : 0
+            let inFlight = StatusClasses.contains(classes.running, index) & startedAfterStop
+            running += inFlight
+            oldestStart = inFlight != 0 ? min(oldestStart, worker.startTime) : oldestStart
+        }
+
+        accessCountSum &+= accessCounts
+        bytesServedSum &+= bytes
+        workersWithLastUsed += withLastUsed
+        if counted { readyWorkersWithoutLastUsed += readyWithoutLastUsed }
+        if running > 0 {
+            inFlight += running
+            let age = max(0, Double(nowMicroseconds - oldestStart) / 1e6)
+            oldestInFlightSeconds = max(oldestInFlightSeconds ?? 0, age)
+        }
+    }
+
+    /// The counts of a live process that follow from its row's states alone. A quiescing
+    /// process's workers are neither busy nor idle; idle also needs the current generation.
+    private mutating func countLiveStates(
+        _ states: RowHistogram, rowCount: Int, process: ProcessScore, runningGeneration: Int32, classes: StatusClasses
+    ) {
+        let graceful = states[WorkerStatus.graceful.index]
+        startedThreads += rowCount - states[WorkerStatus.dead.index]
+        gracefullyFinishing += graceful
+        guard !process.quiescing else { return }
+
+        busy += states.total(of: classes.busy)
+        gracefulBusy += graceful
+        if process.generation == runningGeneration { idle += states[WorkerStatus.ready.index] }
     }
 
     private mutating func countProcess(_ process: ProcessScore, runningGeneration: Int32) {
@@ -97,13 +164,6 @@ public struct WorkerCensus: Sendable, Equatable {
         lingeringClose += UInt64(process.lingeringClose)
         suspended += UInt64(process.suspended)
     }
-
-    private mutating func countInFlight(_ worker: WorkerScore, nowMicroseconds: Int64) {
-        guard InFlightRule.isInFlight(worker) else { return }
-        inFlight += 1
-        let age = max(0, Double(nowMicroseconds - worker.startTime) / 1e6)
-        oldestInFlightSeconds = max(oldestInFlightSeconds ?? 0, age)
-    }
 }
 
 /// When a worker record describes a request that is running now.
@@ -112,7 +172,15 @@ public enum InFlightRule {
     /// Keep-alive workers are excluded because they wait between requests. Idle and dead slots
     /// keep their last request's data, which must never appear as current.
     public static func isInFlight(_ worker: WorkerScore) -> Bool {
-        worker.status.isBusy && worker.status != .busyKeepalive && worker.startTime > 0
-            && worker.startTime > worker.stopTime
+        isInFlight(status: worker.status, startTime: worker.startTime, stopTime: worker.stopTime)
+    }
+
+    /// Applies the same rule to a worker digest.
+    public static func isInFlight(_ worker: WorkerDigest) -> Bool {
+        isInFlight(status: worker.status, startTime: worker.startTime, stopTime: worker.stopTime)
+    }
+
+    static func isInFlight(status: WorkerStatus, startTime: Int64, stopTime: Int64) -> Bool {
+        status.isBusy && status != .busyKeepalive && startTime > 0 && startTime > stopTime
     }
 }

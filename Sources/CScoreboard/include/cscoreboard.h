@@ -92,8 +92,8 @@ typedef enum {
 } sc_segment_state;
 
 /**
- * Checks a POSIX mapping: `fstat(fd).st_nlink == 0` means unlinked; a different inode
- * under `name` means replaced. Returns a sc_segment_state, or -errno on failure.
+ * Checks a POSIX mapping: an object with links is current; an unlinked one is replaced
+ * when `name` now has a different inode, else removed. Returns a sc_segment_state, or -errno on failure.
  */
 int sc_posix_segment_state(const sc_mapping *mapping, const char *name);
 
@@ -103,6 +103,19 @@ int sc_posix_segment_state(const sc_mapping *mapping, const char *name);
  * Returns a sc_segment_state, or -errno on failure.
  */
 int sc_sysv_segment_state(const sc_mapping *mapping, key_t key);
+
+/**
+ * Opens a process file descriptor for `pid` with `pidfd_open` (Linux 5.3 and later).  It
+ * refers to that one process even if its PID is reused later.  Returns the descriptor, or
+ * -errno (-ENOSYS on older kernels).
+ */
+int sc_pidfd_open(pid_t pid);
+
+/**
+ * Returns 1 when the process behind `pidfd` has terminated (a zombie counts), 0 while it
+ * runs, or -errno.  One `poll` with a zero timeout; it never blocks.
+ */
+int sc_pidfd_exited(int pidfd);
 
 /** Returns the size of SysV segment `shmid` in `*size` (`IPC_STAT` `shm_segsz`). */
 int sc_sysv_segment_size(int shmid, size_t *size);
@@ -263,6 +276,39 @@ void sc_read_worker(const void *payload, const sc_layout *layout, int process, i
  */
 size_t sc_worker_string_field(const void *payload, const sc_layout *layout, int process, int thread,
                               int field, const char **out);
+
+/**
+ * The worker_score fields the per-sample metrics read, packed so a sample walks one dense
+ * array instead of every full record.  Each field mirrors the worker_score field of the same
+ * name; `duration` is 0 before L4 (2.4.35).
+ */
+typedef struct {
+    uint64_t access_count;
+    uint64_t bytes_served;
+    int64_t start_time;
+    int64_t stop_time;
+    int64_t last_used;
+    int64_t duration;
+    int32_t pid;
+    uint8_t status;
+} sc_worker_digest;
+
+/**
+ * Writes the digest of every worker record of `payload`, in slot order (process ·
+ * thread_limit + thread), into `out`.  Returns the number written, or 0 when `capacity` is
+ * smaller than server_limit · thread_limit.
+ */
+size_t sc_digest_workers(const void *payload, const sc_layout *layout, sc_worker_digest *out, size_t capacity);
+
+/**
+ * Copies the payload like sc_copy_payload and digests the worker records in the same pass:
+ * each process's row of worker records is digested right after it is copied, while it is
+ * still in the CPU cache.  `layout` must describe the mapping's payload.  Returns the bytes
+ * copied, or 0 (nothing copied) when a capacity is too small or the layout's size differs
+ * from the mapping's.
+ */
+size_t sc_copy_payload_digesting(const sc_mapping *mapping, const sc_layout *layout, void *destination,
+                                 size_t capacity, sc_worker_digest *digests, size_t digest_capacity);
 
 /* Writers used by tests and benchmarks to build synthetic segments with the real layout. */
 void sc_write_global(void *payload, const sc_layout *layout, const sc_global_score *in);

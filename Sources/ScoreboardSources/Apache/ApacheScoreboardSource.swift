@@ -18,16 +18,18 @@ public struct ApacheSourceConfiguration: Sendable, Equatable {
 /// stopped, replaced or abandoned segment, and copies the payload into private memory.
 ///
 /// Not thread-safe: one sampler owns it. In steady state a read allocates nothing: the
-/// payload goes into one of two reused buffers, so the snapshot handed out last stays
-/// intact while the next copy is made.
+/// payload and its worker digests go into one of two pairs of reused buffers, so the snapshot
+/// handed out last stays intact while the next copy is made.
 public final class ApacheScoreboardSource {
     public let configuration: ApacheSourceConfiguration
 
     private var attachment: ScoreboardAttachment?
     private var parentPID: Int32?
     private var parentStartTime: UInt64?
+    private var parentWatch: ParentWatch?
     private var attachmentCount: UInt64 = 0
     private var buffers: [[UInt8]] = [[], []]
+    private var digests: [[WorkerDigest]] = [[], []]
     private var nextBuffer = 0
 
     public init(configuration: ApacheSourceConfiguration) {
@@ -50,14 +52,8 @@ public final class ApacheScoreboardSource {
             return .unavailable(SourceUnavailable(kind: .absent, message: "Apache's scoreboard is not attached"))
         }
 
-        let index = nextBuffer
-        nextBuffer ^= 1
-        attachment.copyPayload(into: &buffers[index])
-        let wallTime = Clocks.wallMicroseconds()
-        let monotonic = Clocks.monotonicNanoseconds()
-
         let layout: ScoreboardLayout
-        switch buffers[index].withUnsafeBytes({ ScoreboardLayout.detect(payload: $0) }) {
+        switch attachment.detectLayout() {
         case .success(let detected): layout = detected
         case .failure(let mismatch):
             let object = attachment.identity.object
@@ -65,7 +61,19 @@ public final class ApacheScoreboardSource {
             return .unavailable(SourceUnavailable(kind: .invalidSegment, message: "\(object): \(mismatch)", object: object))
         }
 
-        let image = ScoreboardImage(payload: buffers[index], layout: layout)
+        let index = nextBuffer
+        nextBuffer ^= 1
+        guard attachment.copyPayload(into: &buffers[index], digests: &digests[index], layout: layout) else {
+            let object = attachment.identity.object
+            detach()
+            return .unavailable(
+                SourceUnavailable(
+                    kind: .invalidSegment, message: "\(object): its size no longer matches its \(layout.serverLimit) × \(layout.threadLimit) layout",
+                    object: object))
+        }
+        let wallTime = Clocks.wallMicroseconds()
+        let monotonic = Clocks.monotonicNanoseconds()
+        let image = ScoreboardImage(payload: buffers[index], layout: layout, workers: digests[index])
         let parent = parentState(image: image)
         if case .orphaned(let former, 0) = parent {
             // A clean stop clears every process record before the parent exits; a crash leaves
@@ -119,6 +127,7 @@ public final class ApacheScoreboardSource {
 
     private func parentIsCurrent() -> Bool {
         guard let parentPID else { return false }
+        if let parentWatch, parentWatch.pid == parentPID, let running = parentWatch.isRunning { return running }
         guard ProcessLiveness.isRunning(parentPID) else { return false }
         return parentStartTime == nil || ProcessLiveness.startTime(parentPID) == parentStartTime
     }
@@ -158,6 +167,17 @@ public final class ApacheScoreboardSource {
         attachment = nil
         parentPID = nil
         parentStartTime = nil
+        parentWatch = nil
+    }
+
+    /// Remembers the parent a segment was found through. The start time is read before and
+    /// after the watch is opened. If it changed, another process reused the PID in between, so
+    /// the watch is dropped.
+    private func rememberParent(_ pid: Int32) {
+        parentPID = pid
+        parentStartTime = ProcessLiveness.startTime(pid)
+        parentWatch = ParentWatch(pid: pid)
+        if parentWatch != nil, ProcessLiveness.startTime(pid) != parentStartTime { parentWatch = nil }
     }
 
     // MARK: - Attaching
@@ -208,8 +228,7 @@ public final class ApacheScoreboardSource {
                     message: "Apache is not running: PID \(pid) from \(configuration.pidFile) is not alive",
                     object: configuration.pidFile))
         }
-        parentPID = pid
-        parentStartTime = ProcessLiveness.startTime(pid)
+        rememberParent(pid)
 
         let candidates: [ScoreboardCandidate]
         switch ScoreboardDiscovery.candidates(parentPID: pid) {
@@ -259,8 +278,7 @@ public final class ApacheScoreboardSource {
 
     private func rememberParentFromPIDFile() {
         if case .success(let pid) = ScoreboardDiscovery.readPIDFile(configuration.pidFile), ProcessLiveness.isRunning(pid) {
-            parentPID = pid
-            parentStartTime = ProcessLiveness.startTime(pid)
+            rememberParent(pid)
         }
     }
 

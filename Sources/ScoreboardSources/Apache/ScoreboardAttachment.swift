@@ -65,6 +65,30 @@ final class ScoreboardAttachment {
         }
     }
 
+    /// Recognises the layout from the live mapping's limits and size, before anything is copied.
+    func detectLayout() -> Result<ScoreboardLayout, LayoutMismatch> {
+        let payload = UnsafeRawBufferPointer(start: mapping.base.map { $0 + mapping.payload_offset }, count: mapping.payload_size)
+        return ScoreboardLayout.detect(payload: payload)
+    }
+
+    /// Copies the payload into `buffer` and digests its worker records into `digests` in the same
+    /// pass, resizing either only when the segment's geometry differs. Returns false when
+    /// `layout` does not describe this mapping.
+    func copyPayload(into buffer: inout [UInt8], digests: inout [WorkerDigest], layout: ScoreboardLayout) -> Bool {
+        if buffer.count != mapping.payload_size {
+            buffer = [UInt8](repeating: 0, count: mapping.payload_size)
+        }
+        let workerCount = layout.serverLimit * layout.threadLimit
+        if digests.count != workerCount {
+            digests = .zeroed(count: workerCount)
+        }
+        var raw = layout.raw
+        let copied = buffer.withUnsafeMutableBytes { bytes in
+            digests.withDigestStorage { sc_copy_payload_digesting(&mapping, &raw, bytes.baseAddress, bytes.count, $0, $1) }
+        }
+        return copied == mapping.payload_size
+    }
+
     /// Copies the payload into `buffer`, resizing it only when the segment size differs.
     func copyPayload(into buffer: inout [UInt8]) {
         if buffer.count != mapping.payload_size {

@@ -9,11 +9,27 @@ public struct ScoreboardImage: Sendable {
     /// The payload bytes (global_score onward, without APR's size header).
     public let payload: [UInt8]
     public let layout: ScoreboardLayout
+    /// The digest of every worker record, indexed by process × thread_limit + thread.
+    public let workers: [WorkerDigest]
 
+    /// Makes an image of a payload, digesting its worker records.
     public init(payload: [UInt8], layout: ScoreboardLayout) {
         precondition(payload.count >= layout.payloadSize, "payload smaller than its layout")
+        var digests = [WorkerDigest].zeroed(count: layout.serverLimit * layout.threadLimit)
+        var raw = layout.raw
+        payload.withUnsafeBytes { bytes in
+            _ = digests.withDigestStorage { sc_digest_workers(bytes.baseAddress, &raw, $0, $1) }
+        }
+        self.init(payload: payload, layout: layout, workers: digests)
+    }
+
+    /// Makes an image whose digests the caller filled from `payload` (`sc_copy_payload_digesting`).
+    init(payload: [UInt8], layout: ScoreboardLayout, workers: [WorkerDigest]) {
+        precondition(payload.count >= layout.payloadSize, "payload smaller than its layout")
+        precondition(workers.count == layout.serverLimit * layout.threadLimit, "one digest per worker record")
         self.payload = payload
         self.layout = layout
+        self.workers = workers
     }
 
     public var serverLimit: Int { layout.serverLimit }

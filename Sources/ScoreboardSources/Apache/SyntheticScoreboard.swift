@@ -83,7 +83,10 @@ public struct SyntheticScoreboard: Sendable {
     }
 
     public func worker(process: Int, thread: Int) -> SyntheticWorker {
-        SyntheticWorker(image.worker(process: process, thread: thread))
+        var raw = sc_worker_score()
+        var layout = self.layout.raw
+        payload.withUnsafeBytes { sc_read_worker($0.baseAddress, &layout, Int32(process), Int32(thread), &raw) }
+        return SyntheticWorker(WorkerScore(raw))
     }
 }
 

@@ -28,15 +28,21 @@ public enum WorkerStatus: UInt8, Sendable, CaseIterable {
     /// Any other byte value.
     case unknown = 255
 
-    public init(code: UInt8) {
-        self = WorkerStatus(rawValue: code).flatMap { $0 == .unknown ? nil : $0 } ?? .unknown
+    @inlinable public init(code: UInt8) {
+        self = code <= WorkerStatus.idleKill.rawValue ? WorkerStatus(rawValue: code) ?? .unknown : .unknown
     }
 
     /// Number of distinct states, including `.unknown`, for fixed-size per-state tables.
     public static let count = 12
 
     /// Dense index 0…11 for per-state tables; `.unknown` is 11.
-    public var index: Int { self == .unknown ? 11 : Int(rawValue) }
+    @inlinable public var index: Int { self == .unknown ? 11 : Int(rawValue) }
+
+    /// The dense index of a raw status byte without decoding it: the byte itself for 0…10,
+    /// 11 for anything else. Equal to `WorkerStatus(code:).index`, and branch-free.
+    @inlinable public static func index(code: UInt8) -> Int {
+        code <= WorkerStatus.idleKill.rawValue ? Int(code) : 11
+    }
 
     /// The letter mod_status prints for this state; `?` for unknown.
     public var letter: Character {
@@ -76,7 +82,7 @@ public enum WorkerStatus: UInt8, Sendable, CaseIterable {
 
     /// Busy by mod_status's overall rule: any state except dead, starting, idle-kill and ready
     /// (so `graceful` is busy), for a worker whose process counts at all.
-    public var isBusy: Bool {
+    @inlinable public var isBusy: Bool {
         switch self {
         case .busyRead, .busyWrite, .busyKeepalive, .busyLog, .busyDNS, .closing, .graceful: true
         case .dead, .starting, .ready, .idleKill, .unknown: false
