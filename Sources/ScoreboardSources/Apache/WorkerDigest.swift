@@ -3,7 +3,7 @@ import CScoreboard
 /// The `worker_score` fields a sample reads for every worker, mirrored from `sc_worker_digest`.
 ///
 /// A sample walks all server_limit × thread_limit records twice (census and counter deltas);
-/// reading these seven fields from one dense array instead of decoding each full record keeps
+/// reading these eight fields from one dense array instead of decoding each full record keeps
 /// that walk close to the cost of copying the segment. The single stored property gives this
 /// type the C struct's layout, so C writes arrays of it directly.
 public struct WorkerDigest: Sendable, Equatable {
