@@ -61,7 +61,7 @@ struct RowHistogram {
     }
 
     /// Adds the row's counts to the image's per-state table.
-    func add(into states: UnsafeMutableBufferPointer<Int>) {
+    func add(into states: inout WorkerStateCounts) {
         for index in 0..<WorkerStatus.count { states[index] += self[index] }
     }
 }

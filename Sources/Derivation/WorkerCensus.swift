@@ -10,7 +10,7 @@ import ScoreboardSources
 ///   covers every worker record whatever its process.
 public struct WorkerCensus: Sendable, Equatable {
     /// Worker records per state, indexed by `WorkerStatus.index`; sums to server_limit × thread_limit.
-    public var perState: [Int] = []
+    public var perState = WorkerStateCounts()
     public var busy = 0
     public var idle = 0
     /// Busy workers in state graceful (counted in `busy` too).
@@ -59,31 +59,27 @@ public struct WorkerCensus: Sendable, Equatable {
         let runningGeneration = image.global.runningGeneration
         let threadLimit = image.threadLimit
         let classes = StatusClasses.shared
-        var states = [Int](repeating: 0, count: WorkerStatus.count)
 
         image.workers.withUnsafeBufferPointer { workers in
-            states.withUnsafeMutableBufferPointer { states in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: RowHistogram.capacity) { histogram in
-                    for processIndex in 0..<image.serverLimit {
-                        let process = image.process(processIndex)
-                        let row = UnsafeBufferPointer(rebasing: workers[processIndex * threadLimit..<(processIndex + 1) * threadLimit])
-                        let rowStates = RowHistogram(storage: histogram)
-                        rowStates.clear()
-                        if process.pid != 0 {
-                            countProcess(process, runningGeneration: runningGeneration)
-                            countLiveRow(
-                                row, counted: !process.quiescing, states: rowStates, classes: classes,
-                                nowMicroseconds: nowMicroseconds)
-                            countLiveStates(rowStates, rowCount: row.count, process: process, runningGeneration: runningGeneration, classes: classes)
-                        } else {
-                            countRecordsOnly(row, states: rowStates)
-                        }
-                        rowStates.add(into: states)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: RowHistogram.capacity) { histogram in
+                for processIndex in 0..<image.serverLimit {
+                    let process = image.process(processIndex)
+                    let row = UnsafeBufferPointer(rebasing: workers[processIndex * threadLimit..<(processIndex + 1) * threadLimit])
+                    let rowStates = RowHistogram(storage: histogram)
+                    rowStates.clear()
+                    if process.pid != 0 {
+                        countProcess(process, runningGeneration: runningGeneration)
+                        countLiveRow(
+                            row, counted: !process.quiescing, states: rowStates, classes: classes,
+                            nowMicroseconds: nowMicroseconds)
+                        countLiveStates(rowStates, rowCount: row.count, process: process, runningGeneration: runningGeneration, classes: classes)
+                    } else {
+                        countRecordsOnly(row, states: rowStates)
                     }
+                    rowStates.add(into: &perState)
                 }
             }
         }
-        perState = states
     }
 
     /// Counts the worker records of a process slot with no pid: states and totals only.

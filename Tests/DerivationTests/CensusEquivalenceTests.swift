@@ -74,7 +74,7 @@ struct CensusEquivalenceTests {
         let image = Self.randomBoard(seed: UInt64(seed)).image
         let census = WorkerCensus(image: image, nowMicroseconds: Self.now)
         #expect(WorkerCensus.Reference(census) == Self.referenceCensus(image), "seed \(seed)")
-        #expect(census.perState.reduce(0, +) == Self.serverLimit * Self.threadLimit)
+        #expect(census.perState.total == Self.serverLimit * Self.threadLimit)
     }
 
     /// Random boards changed slot by slot between samples: the interval's requests, bytes and
@@ -124,7 +124,7 @@ struct CensusEquivalenceTests {
 extension WorkerCensus {
     /// The census fields the reference computes, compared as one value.
     struct Reference: Equatable {
-        var perState = [Int](repeating: 0, count: WorkerStatus.count)
+        var perState = WorkerStateCounts()
         var busy = 0, idle = 0, gracefulBusy = 0, gracefullyFinishing = 0, startedThreads = 0
         var inFlight = 0
         var oldestInFlightSeconds: Double? = nil

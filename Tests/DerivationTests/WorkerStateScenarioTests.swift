@@ -37,7 +37,7 @@ import Testing
         #expect(workers.perState[WorkerStatus.idleKill.index] == 2)
         #expect(workers.perState[WorkerStatus.starting.index] == 3)
         #expect(workers.perState[WorkerStatus.dead.index] == 50)
-        #expect(workers.perState.reduce(0, +) == 100)
+        #expect(workers.perState.total == 100)
         #expect(workers.connections == 15)
         #expect(workers.keepAlive == 6)
         #expect(workers.writeCompletion == 1)

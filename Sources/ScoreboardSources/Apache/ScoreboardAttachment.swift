@@ -5,8 +5,9 @@ import Glibc
 final class ScoreboardAttachment {
     private var mapping: sc_mapping
     let identity: SegmentIdentity
-    /// POSIX object name, for checking whether the name still points at this object.
-    private let posixName: String?
+    /// POSIX object name as a C string, for checking whether the name still points at this
+    /// object; kept converted because the check runs every tick.
+    private let posixName: [CChar]?
     /// SysV key, for checking whether the key now resolves to another segment.
     private let sysvKey: key_t
 
@@ -15,7 +16,7 @@ final class ScoreboardAttachment {
     private init(mapping: sc_mapping, identity: SegmentIdentity, posixName: String?, sysvKey: key_t) {
         self.mapping = mapping
         self.identity = identity
-        self.posixName = posixName
+        self.posixName = posixName.map { Array($0.utf8CString) }
         self.sysvKey = sysvKey
     }
 
@@ -53,7 +54,7 @@ final class ScoreboardAttachment {
     func segmentState() -> SegmentState {
         let raw: Int32
         switch identity.mechanism {
-        case .posix: raw = sc_posix_segment_state(&mapping, posixName!)
+        case .posix: raw = posixName!.withUnsafeBufferPointer { sc_posix_segment_state(&mapping, $0.baseAddress) }
         case .sysv: raw = sc_sysv_segment_state(&mapping, sysvKey)
         case .anonymous: return .current
         }

@@ -51,8 +51,13 @@ public struct ScoreboardLayout: Sendable, Equatable {
     }
 
     /// Recognises the layout of a payload copy from its limits and size.
+    /// Runs once per tick, so the common case allocates nothing: the expected sizes are
+    /// collected only after a mismatch.
     public static func detect(payload: UnsafeRawBufferPointer) -> Result<ScoreboardLayout, LayoutMismatch> {
         var layout = sc_layout()
+        if sc_detect_layout(payload.baseAddress, payload.count, &layout, nil) == 0 {
+            return .success(ScoreboardLayout(raw: layout))
+        }
         var expected = [Int](repeating: 0, count: Int(SC_LAYOUT_CANDIDATES))
         let status = expected.withUnsafeMutableBufferPointer {
             sc_detect_layout(payload.baseAddress, payload.count, &layout, $0.baseAddress)
