@@ -1,14 +1,27 @@
 import Glibc
 import ScoreboardSources
 
-/// Per-sample durations of one run, in nanoseconds on the monotonic clock.
+/// Per-sample durations of one run, in nanoseconds on the monotonic clock, or on a CPU-time
+/// clock such as `CLOCK_PROCESS_CPUTIME_ID`.
 struct SampleTimes {
     private(set) var nanoseconds: [UInt64] = []
+    private let clock: clockid_t?
+
+    init(clock: clockid_t? = nil) {
+        self.clock = clock
+    }
 
     mutating func measure(_ body: () -> Void) {
-        let start = Clocks.monotonicNanoseconds()
+        let start = now()
         body()
-        nanoseconds.append(Clocks.monotonicNanoseconds() - start)
+        nanoseconds.append(now() &- start)
+    }
+
+    private func now() -> UInt64 {
+        guard let clock else { return Clocks.monotonicNanoseconds() }
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     var median: Double {
@@ -25,14 +38,6 @@ struct SampleTimes {
         guard !sorted.isEmpty else { return 0 }
         return Double(sorted[min(sorted.count - 1, Int(fraction * Double(sorted.count)))])
     }
-}
-
-/// User plus system CPU time of this process, in nanoseconds.
-func processCPUNanoseconds() -> UInt64 {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func nanoseconds(_ time: timeval) -> UInt64 { UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_usec) * 1_000 }
-    return nanoseconds(usage.ru_utime) + nanoseconds(usage.ru_stime)
 }
 
 /// Formats a number with up to one decimal for result lines.
