@@ -64,9 +64,19 @@ extension IntegrationSuite {
             #expect(redacted.allSatisfy { $0.client == nil })
         }
 
-        @Test func restartsAndStopStartKeepCountersSane() throws {
-            let apache = try ApacheInstance()
-            let watcher = LiveWatcher(pidFile: apache.pidFile)
+        /// Runs on the anonymous mapping and on a POSIX ScoreboardFile: with a watched parent the
+        /// POSIX segment is checked only after the parent exits, so a stop must still be seen.
+        @Test(arguments: [false, true])
+        func restartsAndStopStartKeepCountersSane(scoreboardFile useFile: Bool) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sbc-restart-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let scoreboardFile = useFile ? directory + "/scoreboard" : nil
+            defer {
+                if let scoreboardFile { shm_unlink(ScoreboardPath.posixObjectName(forScoreboardFile: scoreboardFile)) }
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+            let apache = try ApacheInstance(scoreboardFile.map { ["--scoreboard-file", $0] } ?? [])
+            let watcher = LiveWatcher(pidFile: apache.pidFile, scoreboardFile: scoreboardFile)
             try #require(watcher.tick(until: { $0.metrics != nil }, within: 10) != nil)
             try apache.load("/index.html", count: 50)
 

@@ -27,6 +27,8 @@ public final class ApacheScoreboardSource {
     private var parentPID: Int32?
     private var parentStartTime: UInt64?
     private var parentWatch: ParentWatch?
+    /// What the parent watch reported at the start of this read, so one read polls it once.
+    private var watchedParentRunning: Bool?
     private var attachmentCount: UInt64 = 0
     private var buffers: [[UInt8]] = [[], []]
     private var digests: [[WorkerDigest]] = [[], []]
@@ -41,6 +43,7 @@ public final class ApacheScoreboardSource {
 
     /// Takes one snapshot, attaching or re-attaching first when the segment changed.
     public func read() -> SourceReading<ApacheScoreboardSnapshot> {
+        watchedParentRunning = parentWatch?.isRunning
         if let attachment, let problem = validate(attachment) {
             detach()
             if problem.kind != .absent { return .unavailable(problem) }
@@ -100,6 +103,11 @@ public final class ApacheScoreboardSource {
     /// A `.absent` kind means "stopped or replaced: look again now".
     private func validate(_ attachment: ScoreboardAttachment) -> SourceUnavailable? {
         let object = attachment.identity.object
+
+        // Graceful and hard restarts keep the segment; only a stop, after which the parent exits,
+        // unlinks or replaces it. While the watched parent runs, the segment is the live one.
+        if attachment.identity.mechanism != .anonymous, watchedParentRunning == true { return nil }
+
         switch attachment.segmentState() {
         case .current: break
         case .removed, .replaced:
@@ -127,7 +135,9 @@ public final class ApacheScoreboardSource {
 
     private func parentIsCurrent() -> Bool {
         guard let parentPID else { return false }
-        if let parentWatch, parentWatch.pid == parentPID, let running = parentWatch.isRunning { return running }
+        if let parentWatch, parentWatch.pid == parentPID, let running = watchedParentRunning ?? parentWatch.isRunning {
+            return running
+        }
         guard ProcessLiveness.isRunning(parentPID) else { return false }
         return parentStartTime == nil || ProcessLiveness.startTime(parentPID) == parentStartTime
     }
@@ -168,6 +178,7 @@ public final class ApacheScoreboardSource {
         parentPID = nil
         parentStartTime = nil
         parentWatch = nil
+        watchedParentRunning = nil
     }
 
     /// Remembers the parent a segment was found through. The start time is read before and
@@ -178,6 +189,7 @@ public final class ApacheScoreboardSource {
         parentStartTime = ProcessLiveness.startTime(pid)
         parentWatch = ParentWatch(pid: pid)
         if parentWatch != nil, ProcessLiveness.startTime(pid) != parentStartTime { parentWatch = nil }
+        watchedParentRunning = parentWatch?.isRunning
     }
 
     // MARK: - Attaching
