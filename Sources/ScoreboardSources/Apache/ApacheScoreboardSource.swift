@@ -27,7 +27,7 @@ public final class ApacheScoreboardSource {
     private var parentPID: Int32?
     private var parentStartTime: UInt64?
     private var parentWatch: ParentWatch?
-    /// What the parent watch reported at the start of this read, so one read polls it once.
+    /// The parent watch's result at the start of this read, kept so that one read polls it once.
     private var watchedParentRunning: Bool?
     private var attachmentCount: UInt64 = 0
     private var buffers: [[UInt8]] = [[], []]
