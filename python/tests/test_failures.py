@@ -107,5 +107,5 @@ def test_broken_begin_still_serves(segment_directory, monkeypatch):
     def broken_stamps(environ, now_us):
         raise KeyError("simulated")
 
-    monkeypatch.setattr(recorder_module, "read_stamps", broken_stamps)
+    monkeypatch.setattr(recorder_module, "read_stamp_values", broken_stamps)
     assert run_request(ScoreboardMiddleware(simple_application(), recorder=recorder)) == ("200 OK", b"helloworld")
