@@ -49,7 +49,7 @@ def _first_value_of_bucket(index):
 
 
 # FIRST_VALUES[i] is the smallest float of bucket i + 1, so the bucket of a value is the number of
-# entries at or below it. FIRST_INTEGERS holds the same boundaries rounded up, for integer values.
+# entries at or below it. FIRST_INTEGERS contains the same boundaries rounded up, for integer values.
 FIRST_VALUES = tuple(_first_value_of_bucket(index) for index in range(1, HISTOGRAM_BUCKET_COUNT))
 FIRST_INTEGERS = tuple(math.ceil(value) for value in FIRST_VALUES)
 

@@ -125,8 +125,10 @@ assert COUNTERS_OFFSET + COUNTERS.size == 384
 # The writer stores these fields as whole u64 or u32 items, so they must be aligned.
 assert (PROCESS_RECORD_OFFSET + UPDATED_US_OFFSET) % WORD_SIZE == 0
 assert (PROCESS_RECORD_OFFSET + HISTOGRAMS_OFFSET) % WORD_SIZE == 0
-assert THREAD_RECORD_OFFSET % WORD_SIZE == 0 and THREAD_RECORD_SIZE % WORD_SIZE == 0
-assert THREAD_REQUESTS_OFFSET % WORD_SIZE == 0 and THREAD_STATE_OFFSET % HALF_WORD_SIZE == 0
+assert THREAD_RECORD_OFFSET % WORD_SIZE == 0
+assert THREAD_RECORD_SIZE % WORD_SIZE == 0
+assert THREAD_REQUESTS_OFFSET % WORD_SIZE == 0
+assert THREAD_STATE_OFFSET % HALF_WORD_SIZE == 0
 
 
 def segment_size(thread_record_count):

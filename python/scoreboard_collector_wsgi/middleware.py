@@ -96,9 +96,9 @@ class _RecordedResponse(RequestToken):
     def _count_sequence_bytes(self):
         """Add the lengths of the list or tuple chunks that the server took from the iterator."""
         result = self.result
-        taken = len(result) - self.sequence_iterator.__length_hint__()
+        chunks_taken = len(result) - self.sequence_iterator.__length_hint__()
         self.sequence_iterator = None
-        for chunk in result[:taken] if taken < len(result) else result:
+        for chunk in result[:chunks_taken] if chunks_taken < len(result) else result:
             try:
                 self.bytes_out += len(chunk)
             except TypeError:

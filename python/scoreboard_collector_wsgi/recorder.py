@@ -55,10 +55,6 @@ _QUEUE_US_SUM = _C["queue_us_sum"]
 _QUEUE_COUNT = _C["queue_count"]
 _DAEMON_US_SUM = _C["daemon_us_sum"]
 _DAEMON_COUNT = _C["daemon_count"]
-# u64 word index in the file of bucket 0 of the application, queue and total histograms.
-_APPLICATION_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.APPLICATION_HISTOGRAM_OFFSET) // layout.WORD_SIZE
-_QUEUE_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.QUEUE_HISTOGRAM_OFFSET) // layout.WORD_SIZE
-_TOTAL_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.TOTAL_HISTOGRAM_OFFSET) // layout.WORD_SIZE
 _APPLICATION, _QUEUE, _TOTAL = 0, 1, 2
 _NANOSECONDS_PER_SECOND = 1_000_000_000
 

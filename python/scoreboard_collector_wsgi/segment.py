@@ -12,10 +12,10 @@ from . import layout
 from .procstat import process_start_time
 
 FILE_MODE = 0o640
-# Indices into the segment seen as u64 words (layout.WORD_SIZE bytes each).
+_COUNTERS_FILE_OFFSET = layout.PROCESS_RECORD_OFFSET + layout.COUNTERS_OFFSET
+# Indices into the segment seen as u64 words (layout.WORD_SIZE bytes each) or u32 half words.
 _PROCESS_SEQ_WORD = (layout.PROCESS_RECORD_OFFSET + layout.SEQ_OFFSET) // layout.WORD_SIZE
 _UPDATED_US_WORD = (layout.PROCESS_RECORD_OFFSET + layout.UPDATED_US_OFFSET) // layout.WORD_SIZE
-_COUNTERS_ABSOLUTE_OFFSET = layout.PROCESS_RECORD_OFFSET + layout.COUNTERS_OFFSET
 # Bucket 0 of the application, queue and total histograms, in the order of layout.HISTOGRAM_NAMES.
 _APPLICATION_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.APPLICATION_HISTOGRAM_OFFSET) // layout.WORD_SIZE
 _QUEUE_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.QUEUE_HISTOGRAM_OFFSET) // layout.WORD_SIZE
@@ -168,13 +168,13 @@ class Segment:
                              total_bucket=None):
         """Store all counters and the changed histogram buckets under the process record's seqlock.
 
-        `histograms` holds the application, queue and total bucket counts; each bucket argument is
-        the one bucket that changed in that histogram, or None. The caller holds the process lock.
+        `histograms` contains the application, queue and total bucket counts. Each bucket argument
+        is the one bucket that changed in that histogram, or None. The caller holds the process lock.
         """
         words = self._words
         seq = self.process_seq + 1
         words[_PROCESS_SEQ_WORD] = seq
-        layout.COUNTERS.pack_into(self.memory, _COUNTERS_ABSOLUTE_OFFSET, *counters)
+        layout.COUNTERS.pack_into(self.memory, _COUNTERS_FILE_OFFSET, *counters)
         words[_UPDATED_US_WORD] = updated_us
         if application_bucket is not None:
             words[_APPLICATION_BUCKET_WORD + application_bucket] = histograms[0][application_bucket]
