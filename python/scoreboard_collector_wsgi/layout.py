@@ -11,6 +11,10 @@ import sys
 MAGIC = b"SCBWSGI\x00"
 VERSION = 1
 
+# Sizes of u64 and u32 fields; the writer also addresses the segment as arrays of these.
+WORD_SIZE = 8
+HALF_WORD_SIZE = 4
+
 HEADER_SIZE = 128
 PROCESS_RECORD_OFFSET = HEADER_SIZE
 THREAD_RECORD_SIZE = 256
@@ -118,6 +122,13 @@ assert PROCESS_RECORD_SIZE == 10360
 assert THREAD_RECORD_OFFSET == 10488
 assert THREAD_RECORD.size == THREAD_RECORD_SIZE
 assert COUNTERS_OFFSET + COUNTERS.size == 384
+# The writer stores these fields as whole u64 or u32 items, so they must be aligned.
+assert (PROCESS_RECORD_OFFSET + UPDATED_US_OFFSET) % WORD_SIZE == 0
+assert (PROCESS_RECORD_OFFSET + HISTOGRAMS_OFFSET) % WORD_SIZE == 0
+assert THREAD_RECORD_OFFSET % WORD_SIZE == 0
+assert THREAD_RECORD_SIZE % WORD_SIZE == 0
+assert THREAD_REQUESTS_OFFSET % WORD_SIZE == 0
+assert THREAD_STATE_OFFSET % HALF_WORD_SIZE == 0
 
 
 def segment_size(thread_record_count):

@@ -4,6 +4,7 @@ Every public method catches its own failures, logs each kind once on the logger
 `scoreboard_collector_wsgi` and returns normally, so nothing reaches the application.
 """
 
+import bisect
 import collections
 import os
 import threading
@@ -11,10 +12,10 @@ import time
 import weakref
 
 from . import errors, layout
-from .histogram import bucket_index
+from .histogram import BUCKET_OF_SMALL_INTEGER, FIRST_INTEGERS, SMALL_INTEGER_LIMIT, UNDERFLOW_BUCKET
 from .procstat import process_start_time
 from .segment import ProcessIdentity, Segment, remove_stale_segments
-from .timing import pre_application_phases, read_stamps
+from .timing import phases_of_stamps, read_stamp_values
 
 DEFAULT_DIRECTORY = "/run/scoreboard-collector/wsgi"
 DIRECTORY_VARIABLE = "SCOREBOARD_WSGI_DIR"
@@ -45,19 +46,27 @@ _APPLICATION_US_SUM = _C["application_us_sum"]
 _APPLICATION_COUNT = _C["application_count"]
 _TOTAL_US_SUM = _C["total_us_sum"]
 _TOTAL_COUNT = _C["total_count"]
-# (sum, count, negative) counter indices of the server, queue and daemon phases, in that order.
-_PHASES = (
-    (_C["server_us_sum"], _C["server_count"], _C["negative_server"]),
-    (_C["queue_us_sum"], _C["queue_count"], _C["negative_queue"]),
-    (_C["daemon_us_sum"], _C["daemon_count"], _C["negative_daemon"]),
-)
-_QUEUE_PHASE = 1
-_HISTOGRAM_OFFSETS = (
-    layout.PROCESS_RECORD_OFFSET + layout.APPLICATION_HISTOGRAM_OFFSET,
-    layout.PROCESS_RECORD_OFFSET + layout.QUEUE_HISTOGRAM_OFFSET,
-    layout.PROCESS_RECORD_OFFSET + layout.TOTAL_HISTOGRAM_OFFSET,
-)
+_NEGATIVE_SERVER = _C["negative_server"]
+_NEGATIVE_QUEUE = _C["negative_queue"]
+_NEGATIVE_DAEMON = _C["negative_daemon"]
+_SERVER_US_SUM = _C["server_us_sum"]
+_SERVER_COUNT = _C["server_count"]
+_QUEUE_US_SUM = _C["queue_us_sum"]
+_QUEUE_COUNT = _C["queue_count"]
+_DAEMON_US_SUM = _C["daemon_us_sum"]
+_DAEMON_COUNT = _C["daemon_count"]
 _APPLICATION, _QUEUE, _TOTAL = 0, 1, 2
+_NANOSECONDS_PER_SECOND = 1_000_000_000
+
+# Per-request clock and bucket functions and tables, bound once. The bucket of an integer µs value
+# is the number of bucket boundaries at or below it (see histogram.bucket_index).
+_monotonic_ns = time.monotonic_ns
+_time_ns = time.time_ns
+_bisect_right = bisect.bisect_right
+_FIRST_INTEGERS = FIRST_INTEGERS
+_BUCKET_OF_SMALL_INTEGER = BUCKET_OF_SMALL_INTEGER
+_SMALL_INTEGER_LIMIT = SMALL_INTEGER_LIMIT
+_UNDERFLOW_BUCKET = UNDERFLOW_BUCKET
 
 _recorders = weakref.WeakSet()
 
@@ -112,16 +121,9 @@ def _environment_flag(name, default):
 
 
 class RequestToken:
-    """State of one request between begin() and finish()."""
+    """State of one request between begin() and finish(); Recorder.begin_into() fills it."""
 
-    __slots__ = ("started_ns", "stamps", "lease", "bytes_in", "finished")
-
-    def __init__(self, started_ns, stamps, lease, bytes_in):
-        self.started_ns = started_ns
-        self.stamps = stamps
-        self.lease = lease
-        self.bytes_in = bytes_in
-        self.finished = False
+    __slots__ = ("started_ns", "started_us", "phases", "malformed", "lease", "bytes_in", "finished")
 
 
 class _ThreadLease:
@@ -190,17 +192,17 @@ class Recorder:
         self.counters = [0] * len(layout.COUNTER_NAMES)
         self.histograms = [[0] * layout.HISTOGRAM_BUCKET_COUNT for _ in layout.HISTOGRAM_NAMES]
         self.segment = None
-        self._retry_at = 0.0
-        self._next_file_check = 0.0
+        self._retry_at_ns = 0
+        self._next_file_check_ns = 0
 
-    # Segment management. Callers hold self._lock.
+    # Segment management. Callers hold self._lock. Times are time.monotonic_ns() values.
 
-    def _ensure_segment(self, now_monotonic):
+    def _ensure_segment(self, now_ns):
         segment = self.segment
         if segment is not None:
-            if now_monotonic < self._next_file_check:
+            if now_ns < self._next_file_check_ns:
                 return segment
-            self._next_file_check = now_monotonic + FILE_CHECK_INTERVAL_SECONDS
+            self._next_file_check_ns = now_ns + int(FILE_CHECK_INTERVAL_SECONDS * _NANOSECONDS_PER_SECOND)
             if segment.is_current():
                 return segment
             errors.log_once(
@@ -211,15 +213,16 @@ class Recorder:
             # record into it. It is unmapped when the last reference goes.
             self.segment = None
 
-        if now_monotonic < self._retry_at:
+        if now_ns < self._retry_at_ns:
             return None
-        return self._create_segment(now_monotonic)
+        return self._create_segment(now_ns)
 
-    def _create_segment(self, now_monotonic):
+    def _create_segment(self, now_ns):
+        retry_at_ns = now_ns + int(RETRY_INTERVAL_SECONDS * _NANOSECONDS_PER_SECOND)
         start_time = process_start_time(self.pid)
         if start_time is None:
             errors.log_once("no-proc", "WSGI scoreboard disabled: /proc/%d/stat is not readable", self.pid)
-            self._retry_at = now_monotonic + RETRY_INTERVAL_SECONDS
+            self._retry_at_ns = retry_at_ns
             return None
         info = self.process_info
         identity = ProcessIdentity(
@@ -229,7 +232,7 @@ class Recorder:
         try:
             remove_stale_segments(self.directory, self.pid)
             segment = Segment(
-                self.directory, identity, self.thread_record_count, time.time_ns() // 1000,
+                self.directory, identity, self.thread_record_count, _time_ns() // 1000,
                 self.counters, self.histograms,
             )
         except OSError as error:
@@ -240,10 +243,10 @@ class Recorder:
                 "write to it; the writer tries again every %d s.",
                 self.directory, error, RETRY_INTERVAL_SECONDS,
             )
-            self._retry_at = now_monotonic + RETRY_INTERVAL_SECONDS
+            self._retry_at_ns = retry_at_ns
             return None
 
-        self._next_file_check = now_monotonic + FILE_CHECK_INTERVAL_SECONDS
+        self._next_file_check_ns = now_ns + int(FILE_CHECK_INTERVAL_SECONDS * _NANOSECONDS_PER_SECOND)
         self.segment = segment
         return segment
 
@@ -251,7 +254,7 @@ class Recorder:
         """Create the segment now, so the collector lists this process before its first request."""
         try:
             with self._lock:
-                self._ensure_segment(time.monotonic())
+                self._ensure_segment(_monotonic_ns())
         except Exception:
             errors.log_once("start", "WSGI scoreboard writer failed to start", exc_info=True)
 
@@ -284,52 +287,63 @@ class Recorder:
 
     def begin(self, environ):
         """Record the start of a request; returns a token for finish(), or None on failure."""
+        token = RequestToken()
+        return token if self.begin_into(token, environ) else None
+
+    def begin_into(self, token, environ):
+        """Record the start of a request into a new RequestToken (or subclass) for finish().
+
+        Returns False on failure, after logging it and marking the token finished, so a later
+        finish() does nothing.
+        """
         try:
-            return self._begin(environ)
+            started_ns = _monotonic_ns()
+            now_us = _time_ns() // 1000
+            request_start, queue_start, daemon_start, application_start, malformed = read_stamp_values(environ, now_us)
+            lease = getattr(self._local, "lease", None)
+            if lease is None:
+                lease = self._thread_lease()
+
+            content_length = environ.get("CONTENT_LENGTH")
+            bytes_in = _content_length(content_length) if content_length else 0
+
+            token.started_ns = started_ns
+            token.started_us = now_us
+            token.phases = phases_of_stamps(self.process_info.mode, request_start, queue_start, daemon_start,
+                                            application_start)
+            token.malformed = malformed
+            token.lease = lease
+            token.bytes_in = bytes_in
+            token.finished = False
+
+            segment = self.segment
+            if segment is None:
+                # First request, re-creation after a deletion, or a retry after a failed creation.
+                with self._lock:
+                    segment = self._ensure_segment(started_ns)
+            if lease.index is None or segment is None:
+                return True
+
+            if self.record_paths:
+                get = environ.get
+                method = get("REQUEST_METHOD", "").encode("latin-1", "replace")
+                path = (get("SCRIPT_NAME", "") + get("PATH_INFO", "")).encode("latin-1", "replace")
+            else:
+                method = b""
+                path = b""
+            wsgi_thread_id = environ.get("mod_wsgi.thread_id", 0)
+            if type(wsgi_thread_id) is not int or not 0 <= wsgi_thread_id <= 0xFFFFFFFF:
+                wsgi_thread_id = 0
+            segment.write_thread(
+                lease.index, layout.THREAD_BUSY, wsgi_thread_id, lease.native_thread_id,
+                request_start or 0, queue_start or 0, daemon_start or 0,
+                application_start or now_us, lease.requests, method, path,
+            )
+            return True
         except Exception:
+            token.finished = True
             errors.log_once("begin", "WSGI scoreboard writer failed to record a request start", exc_info=True)
-            return None
-
-    def _begin(self, environ):
-        started_ns = time.perf_counter_ns()
-        now_us = time.time_ns() // 1000
-        stamps = read_stamps(environ, now_us)
-        lease = self._thread_lease()
-
-        bytes_in = 0
-        content_length = environ.get("CONTENT_LENGTH")
-        if content_length:
-            try:
-                bytes_in = int(content_length)
-            except ValueError:
-                bytes_in = 0
-            if not 0 <= bytes_in <= _MAX_U64:
-                bytes_in = 0
-
-        token = RequestToken(started_ns, stamps, lease, bytes_in)
-        segment = self.segment
-        if segment is None:
-            # First request, re-creation after a deletion, or a retry after a failed creation.
-            with self._lock:
-                segment = self._ensure_segment(time.monotonic())
-        if lease.index is None or segment is None:
-            return token
-
-        if self.record_paths:
-            method = environ.get("REQUEST_METHOD", "").encode("latin-1", "replace")
-            path = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")).encode("latin-1", "replace")
-        else:
-            method = b""
-            path = b""
-        wsgi_thread_id = environ.get("mod_wsgi.thread_id", 0)
-        if not isinstance(wsgi_thread_id, int) or not 0 <= wsgi_thread_id <= 0xFFFFFFFF:
-            wsgi_thread_id = 0
-        segment.write_thread(
-            lease.index, layout.THREAD_BUSY, wsgi_thread_id, lease.native_thread_id,
-            stamps.request_start or 0, stamps.queue_start or 0, stamps.daemon_start or 0,
-            stamps.application_start or now_us, lease.requests, method, path,
-        )
-        return token
+            return False
 
     def finish(self, token, status, exception_raised, bytes_out):
         """Record the end of a request: status line (or None), whether it raised, body bytes."""
@@ -337,19 +351,61 @@ class Recorder:
             return
         token.finished = True
         try:
-            self._finish(token, status, exception_raised, bytes_out)
+            self._record_end(token, status, exception_raised, bytes_out)
         except Exception:
             errors.log_once("finish", "WSGI scoreboard writer failed to record a request end", exc_info=True)
 
-    def _finish(self, token, status, exception_raised, bytes_out):
-        application_us = (time.perf_counter_ns() - token.started_ns) // 1000
-        mode = self.process_info.mode
-        stamps = token.stamps
-        phases = pre_application_phases(mode, stamps)
-        status_counter = _status_counter(status)
-        application_bucket = bucket_index(application_us)
-        now_monotonic = time.monotonic()
-        now_us = time.time_ns() // 1000
+    def _record_end(self, token, status, exception_raised, bytes_out):
+        now_ns = _monotonic_ns()
+        application_us = (now_ns - token.started_ns) // 1000
+        # The wall clock at the end, from the one at the start plus the monotonic duration.
+        updated_us = token.started_us + application_us
+        status_counter = _status_counter_cache.get(status)
+        if status_counter is None:
+            status_counter = _status_counter(status)
+
+        # Clamp the phases, add up the total and find the buckets before taking the lock. Outside
+        # mod_wsgi no phase applies, and the total is the application time alone.
+        server_us, queue_us, daemon_us = token.phases
+        total_us = application_us
+        total_known = True
+        negative = False
+        if server_us is None or queue_us is None or daemon_us is None:
+            if self.process_info.mode != layout.MODE_NONE:
+                total_known = False
+        if server_us is not None:
+            if server_us < 0:
+                negative = True
+            else:
+                total_us += server_us
+        if queue_us is not None:
+            if queue_us < 0:
+                negative = True
+            else:
+                total_us += queue_us
+        if daemon_us is not None:
+            if daemon_us < 0:
+                negative = True
+            else:
+                total_us += daemon_us
+        if application_us < _SMALL_INTEGER_LIMIT:
+            application_bucket = _BUCKET_OF_SMALL_INTEGER[application_us]
+        else:
+            application_bucket = _bisect_right(_FIRST_INTEGERS, application_us)
+        queue_bucket = None
+        if queue_us is not None:
+            if queue_us < 0:
+                queue_bucket = _UNDERFLOW_BUCKET
+            elif queue_us < _SMALL_INTEGER_LIMIT:
+                queue_bucket = _BUCKET_OF_SMALL_INTEGER[queue_us]
+            else:
+                queue_bucket = _bisect_right(_FIRST_INTEGERS, queue_us)
+        total_bucket = None
+        if total_known:
+            if total_us < _SMALL_INTEGER_LIMIT:
+                total_bucket = _BUCKET_OF_SMALL_INTEGER[total_us]
+            else:
+                total_bucket = _bisect_right(_FIRST_INTEGERS, total_us)
 
         with self._lock:
             counters = self.counters
@@ -357,56 +413,47 @@ class Recorder:
             counters[status_counter] += 1
             if exception_raised:
                 counters[_EXCEPTIONS] += 1
-            if stamps.malformed:
-                counters[_MALFORMED_TIMESTAMPS] += stamps.malformed
+            if token.malformed:
+                counters[_MALFORMED_TIMESTAMPS] += token.malformed
             counters[_BYTES_IN] = (counters[_BYTES_IN] + token.bytes_in) & _MAX_U64
             counters[_BYTES_OUT] = (counters[_BYTES_OUT] + bytes_out) & _MAX_U64
             counters[_APPLICATION_US_SUM] += application_us
             counters[_APPLICATION_COUNT] += 1
             if token.lease.index is None:
                 counters[_REQUESTS_WITHOUT_THREAD_RECORD] += 1
-
-            # Outside mod_wsgi no phase applies, and the total is the application time alone.
-            total_us = application_us
-            total_known = True
-            queue_us = None
-            for phase, phase_us in enumerate(phases):
-                if phase_us is None:
-                    if mode != layout.MODE_NONE:
-                        total_known = False
-                    continue
-                sum_index, count_index, negative_index = _PHASES[phase]
-                if phase_us < 0:
-                    counters[negative_index] += 1
-                    phase_us = 0
-                counters[sum_index] += phase_us
-                counters[count_index] += 1
-                total_us += phase_us
-                if phase == _QUEUE_PHASE:
-                    queue_us = phase_us
-
-            histograms = self.histograms
-            application_counts = histograms[_APPLICATION]
-            application_counts[application_bucket] += 1
-            updates = [(_HISTOGRAM_OFFSETS[_APPLICATION] + application_bucket * 8, application_counts[application_bucket])]
+            if server_us is not None:
+                counters[_SERVER_COUNT] += 1
+                if server_us >= 0:
+                    counters[_SERVER_US_SUM] += server_us
             if queue_us is not None:
-                bucket = bucket_index(queue_us)
-                queue_counts = histograms[_QUEUE]
-                queue_counts[bucket] += 1
-                updates.append((_HISTOGRAM_OFFSETS[_QUEUE] + bucket * 8, queue_counts[bucket]))
+                counters[_QUEUE_COUNT] += 1
+                if queue_us >= 0:
+                    counters[_QUEUE_US_SUM] += queue_us
+            if daemon_us is not None:
+                counters[_DAEMON_COUNT] += 1
+                if daemon_us >= 0:
+                    counters[_DAEMON_US_SUM] += daemon_us
+            if negative:
+                _count_negative_phases(counters, server_us, queue_us, daemon_us)
             if total_known:
                 counters[_TOTAL_US_SUM] += total_us
                 counters[_TOTAL_COUNT] += 1
-                bucket = bucket_index(total_us)
-                total_counts = histograms[_TOTAL]
-                total_counts[bucket] += 1
-                updates.append((_HISTOGRAM_OFFSETS[_TOTAL] + bucket * 8, total_counts[bucket]))
+
+            histograms = self.histograms
+            histograms[_APPLICATION][application_bucket] += 1
+            if queue_bucket is not None:
+                histograms[_QUEUE][queue_bucket] += 1
+            if total_bucket is not None:
+                histograms[_TOTAL][total_bucket] += 1
 
             if self._pending_releases:
                 self._release_ended_threads()
-            segment = self._ensure_segment(now_monotonic)
+            segment = self.segment
+            if segment is None or now_ns >= self._next_file_check_ns:
+                segment = self._ensure_segment(now_ns)
             if segment is not None:
-                segment.write_process_update(counters, now_us, updates)
+                segment.write_process_update(counters, updated_us, histograms,
+                                             application_bucket, queue_bucket, total_bucket)
 
         lease = token.lease
         lease.requests += 1
@@ -419,6 +466,25 @@ class Recorder:
         self._reset_process_state()
         if parent_segment is not None:
             parent_segment.close()
+
+
+def _content_length(value):
+    """Return CONTENT_LENGTH as a byte count, 0 when it is not an integer in u64 range."""
+    try:
+        length = int(value)
+    except ValueError:
+        return 0
+    return length if 0 <= length <= _MAX_U64 else 0
+
+
+def _count_negative_phases(counters, server_us, queue_us, daemon_us):
+    """Count the phases below 0, which the sums and histograms take as 0."""
+    if server_us is not None and server_us < 0:
+        counters[_NEGATIVE_SERVER] += 1
+    if queue_us is not None and queue_us < 0:
+        counters[_NEGATIVE_QUEUE] += 1
+    if daemon_us is not None and daemon_us < 0:
+        counters[_NEGATIVE_DAEMON] += 1
 
 
 # Counter index by status line; bounded, because applications may use free-form reason phrases.

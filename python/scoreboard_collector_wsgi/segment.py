@@ -12,7 +12,20 @@ from . import layout
 from .procstat import process_start_time
 
 FILE_MODE = 0o640
-_PROCESS_SEQ_WORD = (layout.PROCESS_RECORD_OFFSET + layout.SEQ_OFFSET) // 8
+_COUNTERS_FILE_OFFSET = layout.PROCESS_RECORD_OFFSET + layout.COUNTERS_OFFSET
+# Indices into the segment seen as u64 words (layout.WORD_SIZE bytes each) or u32 half words.
+_PROCESS_SEQ_WORD = (layout.PROCESS_RECORD_OFFSET + layout.SEQ_OFFSET) // layout.WORD_SIZE
+_UPDATED_US_WORD = (layout.PROCESS_RECORD_OFFSET + layout.UPDATED_US_OFFSET) // layout.WORD_SIZE
+# Bucket 0 of the application, queue and total histograms, in the order of layout.HISTOGRAM_NAMES.
+_APPLICATION_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.APPLICATION_HISTOGRAM_OFFSET) // layout.WORD_SIZE
+_QUEUE_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.QUEUE_HISTOGRAM_OFFSET) // layout.WORD_SIZE
+_TOTAL_BUCKET_WORD = (layout.PROCESS_RECORD_OFFSET + layout.TOTAL_HISTOGRAM_OFFSET) // layout.WORD_SIZE
+_THREAD_REQUESTS_WORD = layout.THREAD_REQUESTS_OFFSET // layout.WORD_SIZE
+_THREAD_STATE_HALF_WORD = layout.THREAD_STATE_OFFSET // layout.HALF_WORD_SIZE
+_THREAD_RECORD_WORDS = layout.THREAD_RECORD_SIZE // layout.WORD_SIZE
+_THREAD_RECORD_HALF_WORDS = layout.THREAD_RECORD_SIZE // layout.HALF_WORD_SIZE
+_FIRST_THREAD_WORD = layout.THREAD_RECORD_OFFSET // layout.WORD_SIZE
+_FIRST_THREAD_HALF_WORD = layout.THREAD_RECORD_OFFSET // layout.HALF_WORD_SIZE
 _SEGMENT_NAME = re.compile(r"^(\d+)-(\d+)\.wsb(\.tmp)?$")
 
 
@@ -95,13 +108,16 @@ class Segment:
         # struct.pack_into zeroes its destination before storing the value, so a reader could see
         # a transient 0. Inside the odd seq window that is harmless, but seq itself must change in
         # one store: a memoryview item assignment stores all 8 bytes with one memcpy of a local.
+        # Single u64 and u32 fields are stored the same way, because an item assignment costs
+        # less than a pack_into call.
         self._words = memoryview(self.memory).cast("Q")
+        self._half_words = memoryview(self.memory).cast("I")
 
         try:
             self._write_header(thread_record_count, size)
             self._write_identity(identity, created_us)
             self.write_all_histograms(histograms)
-            self.write_process_update(counters, 0, ())
+            self.write_process_update(counters, 0, histograms, None)
             os.rename(temporary_path, self.path)
         except BaseException:
             self.close()
@@ -148,19 +164,24 @@ class Segment:
         except OSError:
             return False
 
-    def write_process_update(self, counters, updated_us, bucket_updates):
-        """Store all counters and some histogram buckets under the process record's seqlock.
+    def write_process_update(self, counters, updated_us, histograms, application_bucket, queue_bucket=None,
+                             total_bucket=None):
+        """Store all counters and the changed histogram buckets under the process record's seqlock.
 
-        `bucket_updates` is a sequence of (file offset, count). The caller holds the process lock.
+        `histograms` contains the application, queue and total bucket counts. Each bucket argument
+        is the one bucket that changed in that histogram, or None. The caller holds the process lock.
         """
-        memory = self.memory
         words = self._words
         seq = self.process_seq + 1
         words[_PROCESS_SEQ_WORD] = seq
-        layout.COUNTERS.pack_into(memory, layout.PROCESS_RECORD_OFFSET + layout.COUNTERS_OFFSET, *counters)
-        layout.UPDATED_US.pack_into(memory, layout.PROCESS_RECORD_OFFSET + layout.UPDATED_US_OFFSET, updated_us)
-        for offset, count in bucket_updates:
-            layout.BUCKET.pack_into(memory, offset, count)
+        layout.COUNTERS.pack_into(self.memory, _COUNTERS_FILE_OFFSET, *counters)
+        words[_UPDATED_US_WORD] = updated_us
+        if application_bucket is not None:
+            words[_APPLICATION_BUCKET_WORD + application_bucket] = histograms[0][application_bucket]
+        if queue_bucket is not None:
+            words[_QUEUE_BUCKET_WORD + queue_bucket] = histograms[1][queue_bucket]
+        if total_bucket is not None:
+            words[_TOTAL_BUCKET_WORD + total_bucket] = histograms[2][total_bucket]
         self.process_seq = seq + 1
         words[_PROCESS_SEQ_WORD] = seq + 1
 
@@ -178,46 +199,46 @@ class Segment:
     def write_thread(self, index, state, wsgi_thread_id, native_thread_id, request_start_us, queue_start_us,
                      daemon_start_us, application_start_us, requests, method, path):
         """Store a whole thread record under its seqlock; only the owning thread calls this."""
-        memory = self.memory
-        offset = layout.thread_record_offset(index)
-        seq_word = offset // 8
+        words = self._words
+        seq_word = _FIRST_THREAD_WORD + index * _THREAD_RECORD_WORDS
         seq = self.thread_seqs[index] + 1
-        self._words[seq_word] = seq
+        words[seq_word] = seq
         layout.THREAD_BODY.pack_into(
-            memory, offset + layout.THREAD_BODY_OFFSET,
+            self.memory, seq_word * layout.WORD_SIZE + layout.THREAD_BODY_OFFSET,
             state, wsgi_thread_id, native_thread_id, request_start_us, queue_start_us,
             daemon_start_us, application_start_us, requests, method, path,
         )
         self.thread_seqs[index] = seq + 1
-        self._words[seq_word] = seq + 1
+        words[seq_word] = seq + 1
 
     def write_thread_idle(self, index, requests):
         """Mark a thread record idle after a request; the start stamps stay as the last request's."""
-        memory = self.memory
-        offset = layout.thread_record_offset(index)
-        seq_word = offset // 8
+        words = self._words
+        seq_word = _FIRST_THREAD_WORD + index * _THREAD_RECORD_WORDS
         seq = self.thread_seqs[index] + 1
-        self._words[seq_word] = seq
-        layout.THREAD_STATE.pack_into(memory, offset + layout.THREAD_STATE_OFFSET, layout.THREAD_IDLE)
-        layout.THREAD_REQUESTS.pack_into(memory, offset + layout.THREAD_REQUESTS_OFFSET, requests)
+        words[seq_word] = seq
+        self._half_words[_FIRST_THREAD_HALF_WORD + index * _THREAD_RECORD_HALF_WORDS + _THREAD_STATE_HALF_WORD] = \
+            layout.THREAD_IDLE
+        words[seq_word + _THREAD_REQUESTS_WORD] = requests
         self.thread_seqs[index] = seq + 1
-        self._words[seq_word] = seq + 1
+        words[seq_word] = seq + 1
 
     def write_thread_unused(self, index):
         """Mark a thread record unused when its thread ends."""
-        memory = self.memory
-        offset = layout.thread_record_offset(index)
-        seq_word = offset // 8
+        words = self._words
+        seq_word = _FIRST_THREAD_WORD + index * _THREAD_RECORD_WORDS
         seq = self.thread_seqs[index] + 1
-        self._words[seq_word] = seq
-        layout.THREAD_STATE.pack_into(memory, offset + layout.THREAD_STATE_OFFSET, layout.THREAD_UNUSED)
+        words[seq_word] = seq
+        self._half_words[_FIRST_THREAD_HALF_WORD + index * _THREAD_RECORD_HALF_WORDS + _THREAD_STATE_HALF_WORD] = \
+            layout.THREAD_UNUSED
         self.thread_seqs[index] = seq + 1
-        self._words[seq_word] = seq + 1
+        words[seq_word] = seq + 1
 
     def close(self):
         """Unmap the segment; the file stays for the collector."""
         try:
             self._words.release()
+            self._half_words.release()
             self.memory.close()
         except (OSError, ValueError, BufferError):
             pass

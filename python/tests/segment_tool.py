@@ -136,7 +136,7 @@ def hammer(directory):
         for _ in range(1000):
             value += 1
             counters[requests] = counters[bytes_in] = counters[bytes_out] = value
-            segment.write_process_update(counters, BASE_US + value, ())
+            segment.write_process_update(counters, BASE_US + value, recorder.histograms, None)
             stamp = BASE_US + value
             segment.write_thread(0, layout.THREAD_BUSY, 1, 1, stamp, stamp, stamp, stamp + 1, value, b"GET", b"/h")
     emit(step="stopped", writes=value)

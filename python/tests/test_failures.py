@@ -107,5 +107,26 @@ def test_broken_begin_still_serves(segment_directory, monkeypatch):
     def broken_stamps(environ, now_us):
         raise KeyError("simulated")
 
-    monkeypatch.setattr(recorder_module, "read_stamps", broken_stamps)
+    monkeypatch.setattr(recorder_module, "read_stamp_values", broken_stamps)
     assert run_request(ScoreboardMiddleware(simple_application(), recorder=recorder)) == ("200 OK", b"helloworld")
+
+
+def test_broken_begin_logs_start_failure_only(segment_directory, monkeypatch, caplog):
+    import gc
+    forget_logged_failures()
+    recorder = Recorder(directory=segment_directory, process_info=DAEMON)
+    recorder.start()
+
+    def broken_stamps(environ, now_us):
+        raise KeyError("simulated")
+
+    monkeypatch.setattr(recorder_module, "read_stamp_values", broken_stamps)
+    with caplog.at_level(logging.WARNING, logger="scoreboard_collector_wsgi"):
+        for _ in range(3):
+            assert run_request(ScoreboardMiddleware(simple_application(), recorder=recorder)) == ("200 OK", b"helloworld")
+        gc.collect()
+    [failure] = writer_warnings(caplog)
+    assert "request start" in failure.getMessage()
+    assert failure.exc_info[0] is KeyError
+    assert recorder.counters[layout.COUNTER_INDEX["requests"]] == 0
+    assert read_only_segment(segment_directory).counters["requests"] == 0

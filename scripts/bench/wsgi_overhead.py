@@ -5,7 +5,8 @@ called through ScoreboardMiddleware versus called directly, same environ, same l
 
 Prints one line per run: `wsgi_inprocess run=R requests=N plain_us=... recorded_us=...
 overhead_us=...` (µs per request). The recorder writes into a real segment in a temporary
-directory, with daemon-mode process information and mod_wsgi's time stamps in the environ.
+directory, with daemon-mode process information and the four time stamps that mod_wsgi 4.x sets
+in a daemon-mode environ (request, queue, daemon and script start, as µs strings).
 """
 
 import argparse
@@ -60,7 +61,7 @@ def main():
             "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/app", "PATH_INFO": "/hello", "QUERY_STRING": "",
             "SERVER_PROTOCOL": "HTTP/1.1", "mod_wsgi.thread_id": 1,
             "mod_wsgi.request_start": str(now_us - 300), "mod_wsgi.queue_start": str(now_us - 200),
-            "mod_wsgi.daemon_start": str(now_us - 100),
+            "mod_wsgi.daemon_start": str(now_us - 100), "mod_wsgi.script_start": str(now_us - 50),
         }
         serve(recorded, environ, 1000)
         serve(hello, environ, 1000)
