@@ -5,7 +5,7 @@ import Glibc
 /// Bucket scheme of the WSGI scoreboard latency histograms (format version 1), in µs.
 ///
 /// Bucket 0 counts values below 10 µs, bucket `i` in 1…411 counts `10·1.04^(i−1) ≤ v < 10·1.04^i`,
-/// and bucket 412 counts everything from `10·1.04^411` µs (≈ 100.55 s) up. The geometric midpoint
+/// and bucket 412 counts everything from `10·1.04^411` µs (≈ 100.16 s) up. The geometric midpoint
 /// of a bucket is within √1.04 − 1 ≈ 1.98 % of any value in it between 10 µs and 100 s. Mirrors
 /// `CSB_WSGI_HISTOGRAM_*` in cscoreboard_wsgi.h and the writer's histogram.py.
 public struct WSGIHistogramGeometry: Sendable, Equatable {
