@@ -6,7 +6,8 @@
 #                            [--no-extended-status] [--max-connections-per-child N]
 #                            [--server-limit N] [--threads-per-child N] [--max-request-workers N]
 #                            [--wsgi-daemon GROUP:PROCESSES:THREADS]... [--wsgi-embedded]
-#                            [--wsgi-writer DIR] [--wsgi-module PATH [--wsgi-python-home DIR]]
+#                            [--wsgi-writer DIR [--wsgi-writer-by-hand]]
+#                            [--wsgi-module PATH [--wsgi-python-home DIR]]
 #   apache-instance.sh stop DIR           graceful-stop is not used: stop means stop now
 #   apache-instance.sh signal DIR graceful|restart|stop
 #   apache-instance.sh pid DIR
@@ -19,6 +20,8 @@
 #
 # --wsgi-writer DIR loads the WSGI scoreboard writer from python/ in this repository into every
 # WSGI process (WSGIImportScript), with its segments in DIR (created 2770 root:www-data).
+# --wsgi-writer-by-hand wraps the application in ScoreboardMiddleware inside app.wsgi instead, so
+# mod_wsgi publishes no events for the writer.
 # --wsgi-module PATH loads another mod_wsgi build (such as mod_wsgi 6 from PyPI, whose path
 # `mod_wsgi-express module-location` prints) in place of Debian's; --wsgi-python-home DIR sets
 # WSGIPythonHome to the Python (or virtual environment) that build was compiled for.
@@ -50,7 +53,7 @@ wait_for_pid_gone() {
 
 case $command in
 start)
-    port="" mpm=event scoreboard="" extended=On mcpc=0 server_limit=4 tpc=5 mrw=20 wsgi_daemons=() writer="" embedded=0 wsgi_module=/usr/lib/apache2/modules/mod_wsgi.so python_home=""
+    port="" mpm=event scoreboard="" extended=On mcpc=0 server_limit=4 tpc=5 mrw=20 wsgi_daemons=() writer="" by_hand=0 embedded=0 wsgi_module=/usr/lib/apache2/modules/mod_wsgi.so python_home=""
     while [ $# -gt 0 ]; do
         case $1 in
         --port) port=$2; shift 2 ;;
@@ -63,6 +66,7 @@ start)
         --max-request-workers) mrw=$2; shift 2 ;;
         --wsgi-daemon) wsgi_daemons+=("$2"); shift 2 ;;
         --wsgi-writer) writer=$2; shift 2 ;;
+        --wsgi-writer-by-hand) by_hand=1; shift ;;
         --wsgi-embedded) embedded=1; shift ;;
         --wsgi-module) wsgi_module=$2; shift 2 ;;
         --wsgi-python-home) python_home=$2; shift 2 ;;
@@ -80,6 +84,11 @@ start)
     chmod 777 "$dir/run"
     echo "<html><body>scoreboard-collector test page</body></html>" > "$dir/htdocs/index.html"
     cp "$app" "$dir/app.wsgi"
+    [ $by_hand = 0 ] || [ -n "$writer" ] || { echo "apache-instance: --wsgi-writer-by-hand is missing --wsgi-writer DIR; add it" >&2; exit 2; }
+    if [ $by_hand = 1 ]; then
+        printf '\nfrom scoreboard_collector_wsgi import ScoreboardMiddleware\napplication = ScoreboardMiddleware(application)\n' \
+            >> "$dir/app.wsgi"
+    fi
 
     if [ "$mpm" = prefork ]; then tpc_line="" ; threads_line=""
     else tpc_line="ThreadsPerChild $tpc"; threads_line="ThreadLimit $tpc"; fi
@@ -96,14 +105,14 @@ start)
         wsgi_lines+="WSGIApplicationGroup %{GLOBAL}"$'\n'"WSGIScriptAlias /app $dir/app.wsgi"$'\n'
         if [ -n "$writer" ]; then
             wsgi_lines+="WSGIPythonPath $python_dir"$'\n'
-            wsgi_lines+="WSGIImportScript $import_script process-group=%{GLOBAL} application-group=%{GLOBAL}"$'\n'
+            [ $by_hand = 1 ] || wsgi_lines+="WSGIImportScript $import_script process-group=%{GLOBAL} application-group=%{GLOBAL}"$'\n'
         fi
     else
         first=1
         for spec in "${wsgi_daemons[@]}"; do
             IFS=: read -r group processes threads <<< "$spec"
             wsgi_lines+="WSGIDaemonProcess $group processes=$processes threads=$threads display-name=%{GROUP} python-path=$python_dir"$'\n'
-            if [ -n "$writer" ]; then
+            if [ -n "$writer" ] && [ $by_hand = 0 ]; then
                 wsgi_lines+="WSGIImportScript $import_script process-group=$group application-group=%{GLOBAL}"$'\n'
             fi
             wsgi_lines+="WSGIScriptAlias /$group $dir/app.wsgi process-group=$group application-group=%{GLOBAL}"$'\n'

@@ -342,21 +342,29 @@ if enabled wsgi; then
     echo "bench: 5/5 WSGI writer under mod_wsgi"
     plain=$work/apache-wsgi-plain
     recorded=$work/apache-wsgi-writer
+    wrapped=$work/apache-wsgi-by-hand
     plain_port=$(free_port)
     start_apache "$plain" --port "$plain_port"
     recorded_port=$(free_port)
     start_apache "$recorded" --port "$recorded_port" --wsgi-writer "$work/wsgi-segments"
-    for port in "$plain_port" "$recorded_port"; do wrk -t1 -c4 -d2s "http://127.0.0.1:$port/app/hello" > /dev/null; done
+    wrapped_port=$(free_port)
+    start_apache "$wrapped" --port "$wrapped_port" --wsgi-writer "$work/wsgi-segments-by-hand" --wsgi-writer-by-hand
+    for port in "$plain_port" "$recorded_port" "$wrapped_port"; do wrk -t1 -c4 -d2s "http://127.0.0.1:$port/app/hello" > /dev/null; done
     for run in $(seq 1 "$throughput_runs"); do
-        for variant in plain writer; do
-            port=$([ $variant = plain ] && echo "$plain_port" || echo "$recorded_port")
+        for variant in plain writer by_hand; do
+            case $variant in
+            plain) port=$plain_port ;;
+            writer) port=$recorded_port ;;
+            by_hand) port=$wrapped_port ;;
+            esac
             wrk -t2 -c8 -d"${wrk_seconds}s" --latency "http://127.0.0.1:$port/app/hello" > "$work/wrk.txt"
             python3 "$here/bench/wrk_result.py" "$work/wrk.txt" phase=wsgi variant=$variant run="$run" >> "$results"
         done
     done
-    echo "wsgi_segments count=$(find "$work/wsgi-segments" -type f | wc -l)" >> "$results"
+    echo "wsgi_segments count=$(find "$work/wsgi-segments" -type f | wc -l) by_hand=$(find "$work/wsgi-segments-by-hand" -type f | wc -l)" >> "$results"
     stop_apache "$plain"
     stop_apache "$recorded"
+    stop_apache "$wrapped"
 fi
 
 if enabled api; then

@@ -296,13 +296,18 @@ def wsgi_section(records, out):
         summary(numbers(rows, "plain_us"), digits=2), summary(numbers(rows, "recorded_us"), digits=2),
         summary(overhead, digits=2)))
     out.append("")
-    out.append("Under mod_wsgi (daemon group `app`, 1 process × 4 threads, two otherwise identical private "
-               "Apache instances, one with `--wsgi-writer`), `wrk -t2 -c8` on `/app/hello`, runs interleaved:\n")
+    out.append("Under mod_wsgi (daemon group `app`, 1 process × 4 threads, three otherwise identical private "
+               "Apache instances), `wrk -t2 -c8` on `/app/hello`, runs interleaved. *plain*: no writer; "
+               "*writer*: enabled by the import script through `install()`, which subscribes to mod_wsgi's "
+               "events; *by_hand*: `ScoreboardMiddleware` wrapped around the application in the script, "
+               "no events.\n")
     out.append("| Variant | Requests/s | Change | p50 | p99 |")
     out.append("|---|---|---|---|---|")
     plain = numbers(select(records, "wrk", phase="wsgi", variant="plain"), "requests_per_second")
-    for variant in ("plain", "writer"):
+    for variant in ("plain", "writer", "by_hand"):
         rows = select(records, "wrk", phase="wsgi", variant=variant)
+        if not rows:
+            continue
         rates = numbers(rows, "requests_per_second")
         change = [(r / p - 1) * 100 for r, p in zip(rates, plain) if p]
         out.append("| %s | %s | %s | %s µs | %s µs |" % (
@@ -310,7 +315,8 @@ def wsgi_section(records, out):
             summary(numbers(rows, "p50_us")), summary(numbers(rows, "p99_us"))))
     segments = select(records, "wsgi_segments")
     if segments:
-        out.append("\nSegments written by the writer instance: %s." % segments[0]["count"])
+        out.append("\nSegments written by the writer instance: %s; by the by_hand instance: %s." % (
+            segments[0]["count"], segments[0].get("by_hand", "?")))
     out.append("")
     return median(overhead)
 
