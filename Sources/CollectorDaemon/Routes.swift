@@ -21,7 +21,8 @@ enum Routes {
         let history = sampler.history
         let historyLimit = 1...max(1, info.historyCapacity)
         let cache = ResponseCache()
-        let sequence: @Sendable () -> UInt64 = { history.latest()?.sequence ?? 0 }
+        let historyFragments = HistoryFragments(info: info, history: history)
+        let sequence: @Sendable () -> UInt64 = { history.latestSequence }
         return Router(
             routes: [
                 Route("/v1/metrics") { request in
@@ -39,7 +40,9 @@ enum Routes {
                     let since = try request.queryInteger("since", in: 0...Int.max)
                     let limit = try request.queryInteger("limit", in: historyLimit)
                     return cache.response(for: request.target, sequence: sequence()) {
-                        .json(HistoryDocument.render(info: info, history: history, afterSequence: since.map(UInt64.init), limit: limit))
+                        HTTPResponse(
+                            contentType: "application/json",
+                            body: historyFragments.render(afterSequence: since.map(UInt64.init), limit: limit))
                     }
                 },
                 Route("/v1/events") { request in

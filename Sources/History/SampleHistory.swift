@@ -49,6 +49,26 @@ public final class SampleHistory: Sendable {
         state.withLock { $0.samples.last }
     }
 
+    /// Sequence number of the newest sample, 0 before the first; cheaper than `latest()`,
+    /// which copies the whole sample.
+    public var latestSequence: UInt64 {
+        state.withLock { $0.samples.last?.sequence ?? 0 }
+    }
+
+    /// Samples newer than `afterSequence`, oldest first, together with the oldest sequence
+    /// number still held and the capacity, all read under one lock. A cache that mirrors the
+    /// history uses it to add what is new and drop what the history has evicted.
+    public func update(afterSequence: UInt64?) -> HistoryUpdate {
+        state.withLock { state in
+            let samples = state.samples
+            let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
+            return HistoryUpdate(
+                newSamples: (start..<samples.count).map { samples[$0] },
+                oldestSequence: samples.first?.sequence,
+                capacity: samples.capacity)
+        }
+    }
+
     /// Samples with a sequence number greater than `afterSequence`, oldest first, at most the
     /// newest `limit` of them.
     public func samples(afterSequence: UInt64? = nil, limit: Int? = nil) -> [DerivedSample] {
