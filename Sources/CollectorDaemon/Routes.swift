@@ -23,6 +23,7 @@ enum Routes {
         let cache = ResponseCache()
         let historyFragments = HistoryFragments(info: info, history: history)
         let sequence: @Sendable () -> UInt64 = { history.latestSequence }
+        history.observeAppends { cache.sampleAppended(sequence: $0) }
         return Router(
             routes: [
                 Route("/v1/metrics") { request in

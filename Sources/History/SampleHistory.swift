@@ -16,6 +16,8 @@ public final class SampleHistory: Sendable {
     private let windowCache = Mutex(WindowCache())
     /// Interval the sampler aims for; a longer interval between two samples is a gap.
     public let nominalIntervalSeconds: Double
+    /// Called with the sequence number after each append, on the appending thread.
+    private let appendObservers = Mutex<[@Sendable (UInt64) -> Void]>([])
 
     public init(capacity: Int, nominalIntervalSeconds: Double, latencyCapacity: Int = 1 << 18, eventCapacity: Int = 4096) {
         self.nominalIntervalSeconds = nominalIntervalSeconds
@@ -26,7 +28,7 @@ public final class SampleHistory: Sendable {
                 latencies: LatencyWindow(capacity: latencyCapacity)))
     }
 
-    /// Stores one tick's results.
+    /// Stores one tick's results, then calls the append observers outside the lock.
     public func append(_ sample: DerivedSample, events: [CollectorEvent], completedDurations: [UInt64]) {
         state.withLock { state in
             state.samples.append(sample)
@@ -35,6 +37,18 @@ public final class SampleHistory: Sendable {
                 state.latencies.append(durations: completedDurations, wallTimeMicroseconds: sample.wallTimeMicroseconds)
             }
         }
+
+        let observers = appendObservers.withLock { $0 }
+        for observer in observers {
+            observer(sample.sequence)
+        }
+    }
+
+    /// Registers `observer`, called with the new sequence number after every append on the
+    /// thread that appended (the sampler's), so it must return quickly, for instance by
+    /// handing work to a queue.
+    public func observeAppends(_ observer: @escaping @Sendable (UInt64) -> Void) {
+        appendObservers.withLock { $0.append(observer) }
     }
 
     public var capacity: Int { state.withLock { $0.samples.capacity } }

@@ -1,6 +1,7 @@
 import Derivation
 import History
 import ScoreboardSources
+import Synchronization
 import Testing
 
 @Suite struct SampleHistoryTests {
@@ -50,6 +51,14 @@ import Testing
         #expect(history.update(afterSequence: 1).newSamples.map(\.sequence) == [3, 4, 5, 6])
         #expect(history.update(afterSequence: 5).newSamples.map(\.sequence) == [6])
         #expect(history.update(afterSequence: 6).newSamples.isEmpty)
+    }
+
+    @Test func observersSeeEveryAppend() {
+        let history = SampleHistory(capacity: 2, nominalIntervalSeconds: 1)
+        let seen = Mutex<[UInt64]>([])
+        history.observeAppends { sequence in seen.withLock { $0.append(sequence) } }
+        for sequence in 1...3 { history.append(sample(UInt64(sequence)), events: [], completedDurations: []) }
+        #expect(seen.withLock { $0 } == [1, 2, 3])
     }
 
     @Test func gapsAreExplicit() {

@@ -12,6 +12,11 @@ final class CompressedBodyMemo: Sendable {
 
     private let entry = Mutex<Entry?>(nil)
 
+    /// zlib level of the stored gzip form; nil until the server first compressed the body.
+    var level: Int32? {
+        entry.withLock { $0?.level }
+    }
+
     /// Returns `body` gzipped at `level`; `body` must be the body this memo belongs to.
     /// Compression runs outside the lock, so two threads may both compress the same body once.
     func gzipped(_ body: [UInt8], level: Int32) -> [UInt8]? {
