@@ -37,12 +37,12 @@ final class ResponseCache: Sendable {
     /// render is pending. Otherwise it renders the response here and caches it.
     func response(for target: String, sequence: UInt64, render: @escaping Render) -> HTTPResponse {
         let cached = entries.withLock { entries -> HTTPResponse? in
-            guard var entry = entries[target] else {
+            guard let index = entries.index(forKey: target) else {
                 return nil
             }
-            entry.requested = true
-            entries[target] = entry
-            return entry.sequence >= sequence || entry.pendingRenders > 0 ? entry.response : nil
+            entries.values[index].requested = true
+            let isUsable = entries.values[index].sequence >= sequence || entries.values[index].pendingRenders > 0
+            return isUsable ? entries.values[index].response : nil
         }
         if let cached {
             return cached

@@ -28,7 +28,8 @@ enum Routes {
             routes: [
                 Route("/v1/metrics") { request in
                     // The redaction setting is part of the key, so a reload never serves stale text.
-                    cache.response(for: "\(request.target) \(redact())", sequence: sequence()) {
+                    let key = redact() ? request.target + " redacted" : request.target
+                    return cache.response(for: key, sequence: sequence()) {
                         let latest = sampler.latestReadings
                         return .json(
                             MetricsDocument.render(

@@ -46,7 +46,7 @@ struct ResponseSerializer {
         head.append(contentsOf: HTTPStatus.reasonPhrase(response.status).utf8)
         Self.appendLineEnd(to: &head)
 
-        Self.appendField("Date", date, to: &head)
+        Self.appendTrustedField("Date", date, to: &head)
         if let serverName {
             Self.appendField("Server", serverName, to: &head)
         }
@@ -59,9 +59,9 @@ struct ResponseSerializer {
                 if context.allowsGzip && body.count >= compressionMinimumBytes,
                    let compressed = response.compressedBody.gzipped(body, level: compressionLevel) {
                     body = compressed
-                    Self.appendField("Content-Encoding", "gzip", to: &head)
+                    Self.appendTrustedField("Content-Encoding", "gzip", to: &head)
                 }
-                Self.appendField("Vary", "Accept-Encoding", to: &head)
+                Self.appendTrustedField("Vary", "Accept-Encoding", to: &head)
             }
             head.append(contentsOf: "Content-Length: ".utf8)
             Self.appendDecimal(body.count, to: &head)
@@ -70,16 +70,16 @@ struct ResponseSerializer {
 
         let hasCacheControl = response.headers.contains { $0.name.lowercased() == "cache-control" }
         if !hasCacheControl {
-            Self.appendField("Cache-Control", "no-store", to: &head)
+            Self.appendTrustedField("Cache-Control", "no-store", to: &head)
         }
         for header in response.headers where !Self.serverOwnedHeaders.contains(header.name.lowercased()) {
             Self.appendField(header.name, header.value, to: &head)
         }
 
         if !context.keepAlive {
-            Self.appendField("Connection", "close", to: &head)
+            Self.appendTrustedField("Connection", "close", to: &head)
         } else if context.version == .http1_0 {
-            Self.appendField("Connection", "keep-alive", to: &head)
+            Self.appendTrustedField("Connection", "keep-alive", to: &head)
         }
         Self.appendLineEnd(to: &head)
 
@@ -89,11 +89,17 @@ struct ResponseSerializer {
     /// Interim response that lets a client sending `Expect: 100-continue` send its body.
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// Appends a field whose name or value came from a handler or the configuration.
     private static func appendField(_ name: String, _ value: String, to head: inout [UInt8]) {
-        head.append(contentsOf: sanitized(name).utf8)
+        appendTrustedField(sanitized(name), sanitized(value), to: &head)
+    }
+
+    /// Appends a field the server wrote itself, which contains no CR or LF.
+    private static func appendTrustedField(_ name: String, _ value: String, to head: inout [UInt8]) {
+        head.append(contentsOf: name.utf8)
         head.append(HTTPSyntax.colon)
         head.append(HTTPSyntax.space)
-        head.append(contentsOf: sanitized(value).utf8)
+        head.append(contentsOf: value.utf8)
         appendLineEnd(to: &head)
     }
 
@@ -119,7 +125,10 @@ struct ResponseSerializer {
 
     /// Replaces CR and LF, which would end the field early and let a value inject headers.
     private static func sanitized(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == HTTPSyntax.carriageReturn || $0 == HTTPSyntax.lineFeed }) else {
+        let isLineBreak = { (byte: UInt8) in byte == HTTPSyntax.carriageReturn || byte == HTTPSyntax.lineFeed }
+        let hasLineBreak = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: isLineBreak) }
+            ?? text.utf8.contains(where: isLineBreak)
+        guard hasLineBreak else {
             return text
         }
         return String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })

@@ -6,8 +6,9 @@ final class Connection {
         /// Waiting for, or receiving, the next request head.
         case awaitingHead
 
-        /// The head is parsed and `body` collects `head.contentLength` bytes.
-        case readingBody(RequestHead, body: [UInt8], headCompletedAt: ContinuousClock.Instant)
+        /// The head is parsed and `body` collects `head.contentLength` bytes. The payload is
+        /// boxed, so the loop's frequent reads of `phase` copy one reference, not a head.
+        indirect case readingBody(RequestHead, body: [UInt8], headCompletedAt: ContinuousClock.Instant)
 
         /// The last response is sent and the write side shut down. Input is read and
         /// discarded until the client closes or `until` passes, so that closing with

@@ -13,6 +13,11 @@ extension EventLoop {
                 if !connection.isLingering {
                     connection.input.append(contentsOf: readBuffer[0..<count])
                 }
+                // A short read emptied the socket; poll is level-triggered and reports
+                // later data or the end of stream, so another recv would only return EAGAIN.
+                if count < readBuffer.count {
+                    return
+                }
                 continue
             }
             if count == 0 {
