@@ -32,6 +32,10 @@ final class ResponseCache: Sendable {
     private let renderQueue = DispatchQueue(label: "scoreboard-collector.render")
     /// Distinct targets kept; beyond it (many different `since` values) nothing more is cached.
     private let capacity = 64
+    /// Body bytes above which no further target is cached: room for the full `/v1/history` of
+    /// 1800 samples (about 3.3 MB) next to many small responses, in a collector that should
+    /// stay under 30 MB resident.
+    private let capacityBytes = 8 << 20
 
     /// Returns the cached response for `target` when it is from sample `sequence` or a newer
     /// render is pending. Otherwise it renders the response here and caches it.
@@ -57,7 +61,8 @@ final class ResponseCache: Sendable {
                     entry.response = response
                 }
                 entries[target] = entry
-            } else if entries.count < capacity {
+            } else if entries.count < capacity,
+                      entries.values.reduce(0, { $0 + $1.response.body.count }) + response.body.count <= capacityBytes {
                 entries[target] = Entry(sequence: sequence, response: response, render: render, requested: true, pendingRenders: 0)
             }
         }

@@ -11,11 +11,14 @@ public final class SampleHistory: Sendable {
     }
 
     private let state: Mutex<State>
-    /// Window summaries of the newest sample: computed by the first request after a tick and
-    /// reused by every other request until the next tick.
+    /// Window summaries of the newest sample: computed by the first caller after a tick (the
+    /// daemon's render queue or a request) and reused by every other caller until the next tick.
     private let windowCache = Mutex(WindowCache())
     /// Interval the sampler aims for; a longer interval between two samples is a gap.
     public let nominalIntervalSeconds: Double
+    /// Sequence number of the newest sample, readable without waiting for `state`, which a
+    /// window computation may hold while it copies up to 262,144 durations.
+    private let newestSequence = Atomic<UInt64>(0)
     /// Called with the sequence number after each append, on the appending thread.
     private let appendObservers = Mutex<[@Sendable (UInt64) -> Void]>([])
 
@@ -38,6 +41,7 @@ public final class SampleHistory: Sendable {
             }
         }
 
+        newestSequence.store(sample.sequence, ordering: .releasing)
         let observers = appendObservers.withLock { $0 }
         for observer in observers {
             observer(sample.sequence)
@@ -63,10 +67,10 @@ public final class SampleHistory: Sendable {
         state.withLock { $0.samples.last }
     }
 
-    /// Sequence number of the newest sample, 0 before the first; cheaper than `latest()`,
-    /// which copies the whole sample.
+    /// Sequence number of the newest sample, 0 before the first. Unlike `latest()` it copies
+    /// no sample and takes no lock, so the HTTP thread never waits for the sampler here.
     public var latestSequence: UInt64 {
-        state.withLock { $0.samples.last?.sequence ?? 0 }
+        newestSequence.load(ordering: .acquiring)
     }
 
     /// Samples newer than `afterSequence`, oldest first, together with the oldest sequence

@@ -37,6 +37,23 @@ import Testing
         #expect(counter.calls.load(ordering: .acquiring) == 2)
     }
 
+    @Test func largeBodiesBeyondBudgetAreNotCached() {
+        let cache = ResponseCache()
+        let calls = Atomic<Int>(0)
+        let render: ResponseCache.Render = {
+            calls.add(1, ordering: .relaxed)
+            return HTTPResponse(contentType: "application/json", body: [UInt8](repeating: 0x20, count: 3 << 20))
+        }
+
+        for target in ["/1", "/2", "/3"] {
+            _ = cache.response(for: target, sequence: 1, render: render)
+            _ = cache.response(for: target, sequence: 1, render: render)
+        }
+
+        // Two bodies of 3 MiB fit the 8 MiB budget; the third is rendered for every request.
+        #expect(calls.load(ordering: .relaxed) == 4)
+    }
+
     @Test func appendRendersRequestedTargetOnQueue() {
         let cache = ResponseCache()
         let counter = CountingRender()
