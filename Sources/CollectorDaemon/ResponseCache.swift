@@ -37,6 +37,11 @@ final class ResponseCache: Sendable {
     /// stay under 30 MB resident.
     private let capacityBytes = 8 << 20
 
+    init() {
+        // Each sample replaces the cached bodies, and a replaced body must leave the process.
+        MallocTuning.setMmapThreshold(bytes: MallocTuning.responseBodyThresholdBytes)
+    }
+
     /// Returns the cached response for `target` when it is from sample `sequence` or a newer
     /// render is pending. Otherwise it renders the response here and caches it.
     func response(for target: String, sequence: UInt64, render: @escaping Render) -> HTTPResponse {
