@@ -21,12 +21,15 @@ enum Routes {
         let history = sampler.history
         let historyLimit = 1...max(1, info.historyCapacity)
         let cache = ResponseCache()
-        let sequence: @Sendable () -> UInt64 = { history.latest()?.sequence ?? 0 }
+        let historyFragments = HistoryFragments(info: info, history: history)
+        let sequence: @Sendable () -> UInt64 = { history.latestSequence }
+        history.observeAppends { cache.sampleAppended(sequence: $0) }
         return Router(
             routes: [
                 Route("/v1/metrics") { request in
                     // The redaction setting is part of the key, so a reload never serves stale text.
-                    cache.response(for: "\(request.target) \(redact())", sequence: sequence()) {
+                    let key = redact() ? request.target + " redacted" : request.target
+                    return cache.response(for: key, sequence: sequence()) {
                         let latest = sampler.latestReadings
                         return .json(
                             MetricsDocument.render(
@@ -39,7 +42,9 @@ enum Routes {
                     let since = try request.queryInteger("since", in: 0...Int.max)
                     let limit = try request.queryInteger("limit", in: historyLimit)
                     return cache.response(for: request.target, sequence: sequence()) {
-                        .json(HistoryDocument.render(info: info, history: history, afterSequence: since.map(UInt64.init), limit: limit))
+                        HTTPResponse(
+                            contentType: "application/json",
+                            body: historyFragments.render(afterSequence: since.map(UInt64.init), limit: limit))
                     }
                 },
                 Route("/v1/events") { request in

@@ -50,6 +50,17 @@ public struct RingBuffer<Element> {
         head = 0
     }
 
+    /// Removes the `count` oldest elements, keeping the capacity. It copies the kept
+    /// elements, which is acceptable because callers use it only to repair rare mismatches.
+    public mutating func removeFirst(_ count: Int) {
+        precondition(count >= 0 && count <= storage.count, "ring buffer removal count out of range")
+        let kept = Array(elements().dropFirst(count))
+        storage = []
+        storage.reserveCapacity(capacity)
+        storage.append(contentsOf: kept)
+        head = 0
+    }
+
     /// Offset of the first element for which `isIncluded` is true, assuming the elements are
     /// ordered so that once it is true it stays true (binary search).
     public func firstOffset(where isIncluded: (Element) -> Bool) -> Int {

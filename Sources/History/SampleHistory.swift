@@ -11,11 +11,16 @@ public final class SampleHistory: Sendable {
     }
 
     private let state: Mutex<State>
-    /// Window summaries of the newest sample: computed by the first request after a tick and
-    /// reused by every other request until the next tick.
+    /// Window summaries of the newest sample: computed by the first caller after a tick (the
+    /// daemon's render queue or a request) and reused by every other caller until the next tick.
     private let windowCache = Mutex(WindowCache())
     /// Interval the sampler aims for; a longer interval between two samples is a gap.
     public let nominalIntervalSeconds: Double
+    /// Sequence number of the newest sample, readable without waiting for `state`, which a
+    /// window computation may hold while it copies up to 262,144 durations.
+    private let newestSequence = Atomic<UInt64>(0)
+    /// Called with the sequence number after each append, on the appending thread.
+    private let appendObservers = Mutex<[@Sendable (UInt64) -> Void]>([])
 
     public init(capacity: Int, nominalIntervalSeconds: Double, latencyCapacity: Int = 1 << 18, eventCapacity: Int = 4096) {
         self.nominalIntervalSeconds = nominalIntervalSeconds
@@ -26,7 +31,7 @@ public final class SampleHistory: Sendable {
                 latencies: LatencyWindow(capacity: latencyCapacity)))
     }
 
-    /// Stores one tick's results.
+    /// Stores one tick's results, then calls the append observers outside the lock.
     public func append(_ sample: DerivedSample, events: [CollectorEvent], completedDurations: [UInt64]) {
         state.withLock { state in
             state.samples.append(sample)
@@ -35,6 +40,19 @@ public final class SampleHistory: Sendable {
                 state.latencies.append(durations: completedDurations, wallTimeMicroseconds: sample.wallTimeMicroseconds)
             }
         }
+
+        newestSequence.store(sample.sequence, ordering: .releasing)
+        let observers = appendObservers.withLock { $0 }
+        for observer in observers {
+            observer(sample.sequence)
+        }
+    }
+
+    /// Registers `observer`, called with the new sequence number after every append on the
+    /// thread that appended (the sampler's), so it must return quickly, for instance by
+    /// handing work to a queue.
+    public func observeAppends(_ observer: @escaping @Sendable (UInt64) -> Void) {
+        appendObservers.withLock { $0.append(observer) }
     }
 
     public var capacity: Int { state.withLock { $0.samples.capacity } }
@@ -47,6 +65,26 @@ public final class SampleHistory: Sendable {
 
     public func latest() -> DerivedSample? {
         state.withLock { $0.samples.last }
+    }
+
+    /// Sequence number of the newest sample, 0 before the first. Unlike `latest()` it copies
+    /// no sample and takes no lock, so the HTTP thread never waits for the sampler here.
+    public var latestSequence: UInt64 {
+        newestSequence.load(ordering: .acquiring)
+    }
+
+    /// Samples newer than `afterSequence`, oldest first, together with the oldest sequence
+    /// number still held and the capacity, all read under one lock. A cache that mirrors the
+    /// history uses it to add what is new and drop what the history has evicted.
+    public func update(afterSequence: UInt64?) -> HistoryUpdate {
+        state.withLock { state in
+            let samples = state.samples
+            let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
+            return HistoryUpdate(
+                newSamples: (start..<samples.count).map { samples[$0] },
+                oldestSequence: samples.first?.sequence,
+                capacity: samples.capacity)
+        }
     }
 
     /// Samples with a sequence number greater than `afterSequence`, oldest first, at most the

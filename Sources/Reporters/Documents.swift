@@ -73,20 +73,40 @@ public enum HistoryDocument {
         json.field("last_sequence", samples.last?.sequence)
         json.array("samples") { json in
             for sample in samples {
-                json.beginObject()
-                json.field("sequence", sample.sequence)
-                json.field("time_unix_seconds", unixSeconds(sample.wallTimeMicroseconds))
-                json.field("interval_seconds", sample.intervalSeconds)
-                json.field("gap", history.isGap(sample))
-                ApacheJSON.writeCompact(sample, into: &json)
-                WSGIJSON.writeCompact(sample, into: &json)
-                ProcessJSON.write(sample.processes, compact: true, into: &json)
-                json.endObject()
+                writeSample(sample, gap: history.isGap(sample), into: &json)
             }
         }
         json.endObject()
         return json.text
     }
+
+    /// Writes one compact sample, an element of the `samples` array.
+    static func writeSample(_ sample: DerivedSample, gap: Bool, into json: inout JSONWriter) {
+        json.beginObject()
+        json.field("sequence", sample.sequence)
+        json.field("time_unix_seconds", unixSeconds(sample.wallTimeMicroseconds))
+        json.field("interval_seconds", sample.intervalSeconds)
+        json.field("gap", gap)
+        ApacheJSON.writeCompact(sample, into: &json)
+        WSGIJSON.writeCompact(sample, into: &json)
+        ProcessJSON.write(sample.processes, compact: true, into: &json)
+        json.endObject()
+    }
+
+    /// Writes everything before the first sample: the collector block, the count, the first
+    /// and last sequence numbers and the opening of the `samples` array.
+    static func writePrefix(info: CollectorInfo, count: Int, firstSequence: UInt64?, lastSequence: UInt64?, into json: inout JSONWriter) {
+        json.beginObject()
+        info.write(into: &json)
+        json.field("count", count)
+        json.field("first_sequence", firstSequence)
+        json.field("last_sequence", lastSequence)
+        json.key("samples")
+        json.beginArray()
+    }
+
+    /// Closes the `samples` array and the document.
+    static let suffix = "]}"
 }
 
 /// `GET /v1/events`: restarts, stops, crashes, recycled children and anomalies.

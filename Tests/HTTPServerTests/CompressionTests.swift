@@ -94,6 +94,53 @@ import Testing
         #expect(try gunzip(response.body) == Array(TestServer.helloBody.utf8))
     }
 
+    @Test func cachedResponseIsCompressedOnce() throws {
+        let server = try TestServer()
+        let first = try get(server, "/cached", acceptEncoding: "gzip")
+        let level = try #require(TestServer.cachedResponse.compressedBody.level)
+        let second = try get(server, "/cached", acceptEncoding: "gzip")
+        let plain = try get(server, "/cached", acceptEncoding: nil)
+
+        #expect(level == 1)
+        #expect(first.header("content-encoding") == "gzip")
+        #expect(second.body == first.body)
+        #expect(try gunzip(second.body) == TestServer.cachedResponse.body)
+        #expect(plain.header("content-encoding") == nil)
+        #expect(plain.body == TestServer.cachedResponse.body)
+    }
+
+    @Test func changedBodyGetsNewGzip() throws {
+        var response = HTTPResponse(contentType: "application/json", body: TestServer.largeBody(count: 5000))
+        let copy = response
+        #expect(copy.compressedBody === response.compressedBody)
+        _ = response.compressedBody.gzipped(response.body, level: 1)
+
+        response.body = TestServer.largeBody(count: 7000)
+        #expect(response.compressedBody !== copy.compressedBody)
+        #expect(response.compressedBody.level == nil)
+        let compressed = try #require(response.compressedBody.gzipped(response.body, level: 1))
+        #expect(try gunzip(compressed) == TestServer.largeBody(count: 7000))
+        #expect(copy.compressedBody.level == 1)
+    }
+
+    @Test func precompressFollowsPreviousLevel() throws {
+        let previous = HTTPResponse(contentType: "application/json", body: TestServer.largeBody(count: 5000))
+        let before = HTTPResponse(contentType: "application/json", body: TestServer.largeBody(count: 6000))
+        before.precompress(like: previous)
+        #expect(before.compressedBody.level == nil)
+
+        _ = previous.compressedBody.gzipped(previous.body, level: 4)
+        let next = HTTPResponse(contentType: "application/json", body: TestServer.largeBody(count: 6000))
+        next.precompress(like: previous)
+        #expect(next.compressedBody.level == 4)
+        let compressed = try #require(next.compressedBody.gzipped(next.body, level: 4))
+        #expect(try gunzip(compressed) == TestServer.largeBody(count: 6000))
+
+        let opaque = HTTPResponse(contentType: "application/octet-stream", body: next.body, isCompressible: false)
+        opaque.precompress(like: previous)
+        #expect(opaque.compressedBody.level == nil)
+    }
+
     @Test func gzipRoundTripsThroughZlibCompress() throws {
         let input = TestServer.largeBody(count: 70_000)
         let compressed = try #require(Gzip.compress(input, level: 1))

@@ -137,6 +137,23 @@ import Testing
         #expect(response.body == TestServer.largeBody(count: 8_000_000))
     }
 
+    @Test func sharedBodyReachesSlowAndFastClients() throws {
+        let server = try TestServer()
+        let slow = try RawClient(port: server.port, receiveBufferBytes: 65536)
+        try slow.send("GET /cached HTTP/1.1\r\nHost: a\r\n\r\nGET /cached HTTP/1.1\r\nHost: a\r\n\r\n")
+
+        // While the slow client's first response waits for POLLOUT, another connection
+        // receives the same body in full.
+        let fast = try rawExchange(port: server.port, "GET /cached HTTP/1.1\r\nHost: a\r\n\r\n")
+        let first = try slow.readResponse(chunkBytes: 16384, pauseMicroseconds: 50)
+        let second = try slow.readResponse()
+
+        #expect(fast.body == TestServer.cachedResponse.body)
+        #expect(first.header("content-length") == "3000000")
+        #expect(first.body == TestServer.cachedResponse.body)
+        #expect(second.body == TestServer.cachedResponse.body)
+    }
+
     @Test func clientDisconnectMidResponseIsSurvived() throws {
         let server = try TestServer()
         do {

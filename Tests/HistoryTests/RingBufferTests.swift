@@ -22,6 +22,18 @@ import Testing
         #expect(ring.elements() == [5, 6, 7])
     }
 
+    @Test func removeFirstAfterWrap() {
+        var ring = RingBuffer<Int>(capacity: 4)
+        for value in 1...6 { ring.append(value) }
+        ring.removeFirst(2)
+        #expect(ring.elements() == [5, 6])
+        #expect(ring.capacity == 4)
+        for value in 7...9 { ring.append(value) }
+        #expect(ring.elements() == [6, 7, 8, 9])
+        ring.removeFirst(4)
+        #expect(ring.isEmpty)
+    }
+
     @Test func binarySearchAfterWrap() {
         var ring = RingBuffer<Int>(capacity: 5)
         for value in 1...8 { ring.append(value * 10) }

@@ -1,6 +1,7 @@
 import Derivation
 import History
 import ScoreboardSources
+import Synchronization
 import Testing
 
 @Suite struct SampleHistoryTests {
@@ -27,6 +28,37 @@ import Testing
         #expect(history.samples(limit: 2).map(\.sequence) == [9, 10])
         #expect(history.samples(afterSequence: 2, limit: 3).map(\.sequence) == [8, 9, 10])
         #expect(history.samples(afterSequence: 10).isEmpty)
+    }
+
+    @Test func latestSequenceTracksAppends() {
+        let history = SampleHistory(capacity: 3, nominalIntervalSeconds: 1)
+        #expect(history.latestSequence == 0)
+        for sequence in 1...5 { history.append(sample(UInt64(sequence)), events: [], completedDurations: []) }
+        #expect(history.latestSequence == 5)
+    }
+
+    @Test func updateListsNewSamplesAndOldest() {
+        let history = SampleHistory(capacity: 4, nominalIntervalSeconds: 1)
+        let empty = history.update(afterSequence: nil)
+        #expect(empty.newSamples.isEmpty)
+        #expect(empty.oldestSequence == nil)
+        #expect(empty.capacity == 4)
+
+        for sequence in 1...6 { history.append(sample(UInt64(sequence)), events: [], completedDurations: []) }
+        let all = history.update(afterSequence: nil)
+        #expect(all.newSamples.map(\.sequence) == [3, 4, 5, 6])
+        #expect(all.oldestSequence == 3)
+        #expect(history.update(afterSequence: 1).newSamples.map(\.sequence) == [3, 4, 5, 6])
+        #expect(history.update(afterSequence: 5).newSamples.map(\.sequence) == [6])
+        #expect(history.update(afterSequence: 6).newSamples.isEmpty)
+    }
+
+    @Test func observersSeeEveryAppend() {
+        let history = SampleHistory(capacity: 2, nominalIntervalSeconds: 1)
+        let seen = Mutex<[UInt64]>([])
+        history.observeAppends { sequence in seen.withLock { $0.append(sequence) } }
+        for sequence in 1...3 { history.append(sample(UInt64(sequence)), events: [], completedDurations: []) }
+        #expect(seen.withLock { $0 } == [1, 2, 3])
     }
 
     @Test func gapsAreExplicit() {

@@ -7,7 +7,13 @@
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var contentType: String
-    public var body: [UInt8]
+    public var body: [UInt8] {
+        didSet { compressedBody = CompressedBodyMemo() }
+    }
+
+    /// The gzip form of `body`, shared by the copies of this response and replaced whenever
+    /// `body` changes.
+    var compressedBody = CompressedBodyMemo()
 
     /// Extra header fields; CR and LF in names or values are replaced by spaces when sent.
     public var headers: [(name: String, value: String)]

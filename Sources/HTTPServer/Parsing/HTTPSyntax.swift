@@ -38,6 +38,15 @@ enum HTTPSyntax {
 extension Substring {
     /// Removes spaces and tabs (OWS) at both ends.
     func trimmingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end && HTTPSyntax.isWhitespace(bytes[start]) {
+            start = bytes.index(after: start)
+        }
+        while end > start && HTTPSyntax.isWhitespace(bytes[bytes.index(before: end)]) {
+            end = bytes.index(before: end)
+        }
+        return String(self[start..<end])
     }
 }

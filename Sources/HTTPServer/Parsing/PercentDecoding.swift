@@ -4,6 +4,14 @@ enum PercentDecoding {
     /// for queries). Throws a 400 naming `what` when an escape is malformed, when the result
     /// is not UTF-8, or when it contains a NUL.
     static func decode(_ text: Substring, plusIsSpace: Bool, what: String) throws(HTTPError) -> String {
+        // Most paths and parameters contain nothing to decode; their text is the result.
+        let needsDecoding = text.utf8.contains { byte in
+            byte == UInt8(ascii: "%") || (plusIsSpace && byte == UInt8(ascii: "+")) || byte == 0 || byte >= 0x80
+        }
+        if !needsDecoding {
+            return String(text)
+        }
+
         let bytes = Array(text.utf8)
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)

@@ -46,9 +46,9 @@ struct RequestHeadParser {
     }
 
     private func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPError) -> (String, String, HTTPVersion) {
-        let text = String(decoding: line, as: UTF8.self)
         let parts = line.split(separator: HTTPSyntax.space, omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[1].isEmpty else {
+            let text = String(decoding: line, as: UTF8.self)
             throw HTTPError.badRequest(
                 "invalid request line '\(Self.excerpt(text))': send METHOD SP request-target SP HTTP/1.1",
                 code: "invalid_request_line"
@@ -83,17 +83,19 @@ struct RequestHeadParser {
     /// Accepts `HTTP/1.0` and `HTTP/1.x`, serving a higher minor version as 1.1 (RFC 9110 2.5).
     /// Another major version, such as the HTTP/2 preface's `HTTP/2.0`, gets 505.
     private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> HTTPVersion {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let digits = Array(bytes.dropFirst(5))
-        guard text.hasPrefix("HTTP/"), digits.count == 3, digits[1] == UInt8(ascii: "."),
-              let major = Self.digitValue(digits[0]), let minor = Self.digitValue(digits[2])
+        let start = bytes.startIndex
+        guard bytes.count == Self.versionPrefix.count + 3, bytes.starts(with: Self.versionPrefix),
+              bytes[start + 6] == UInt8(ascii: "."),
+              let major = Self.digitValue(bytes[start + 5]), let minor = Self.digitValue(bytes[start + 7])
         else {
+            let text = String(decoding: bytes, as: UTF8.self)
             throw HTTPError.badRequest(
                 "invalid HTTP version '\(Self.excerpt(text))': send HTTP/1.1 or HTTP/1.0",
                 code: "invalid_version"
             )
         }
         guard major == 1 else {
+            let text = String(decoding: bytes, as: UTF8.self)
             throw HTTPError(
                 status: 505,
                 code: "http_version_not_supported",
@@ -127,7 +129,13 @@ struct RequestHeadParser {
                 )
             }
 
-            let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
+            // A token is ASCII, so lowercasing its bytes lowercases the name.
+            let name = String(unsafeUninitializedCapacity: nameBytes.count) { buffer in
+                for (offset, byte) in nameBytes.enumerated() {
+                    buffer[offset] = Self.asciiLowercased(byte)
+                }
+                return nameBytes.count
+            }
             let valueBytes = line[(colon + 1)...]
             guard valueBytes.allSatisfy(HTTPSyntax.isFieldValueCharacter) else {
                 throw HTTPError.badRequest(
@@ -136,8 +144,15 @@ struct RequestHeadParser {
                 )
             }
 
-            let trimmed = valueBytes.drop(while: HTTPSyntax.isWhitespace).reversed().drop(while: HTTPSyntax.isWhitespace).reversed()
-            headers.append((name: name, value: String(decoding: trimmed, as: UTF8.self)))
+            var valueStart = valueBytes.startIndex
+            var valueEnd = valueBytes.endIndex
+            while valueStart < valueEnd && HTTPSyntax.isWhitespace(valueBytes[valueStart]) {
+                valueStart += 1
+            }
+            while valueEnd > valueStart && HTTPSyntax.isWhitespace(valueBytes[valueEnd - 1]) {
+                valueEnd -= 1
+            }
+            headers.append((name: name, value: String(decoding: valueBytes[valueStart..<valueEnd], as: UTF8.self)))
         }
         return headers
     }
@@ -156,8 +171,7 @@ struct RequestHeadParser {
         }
 
         var pathAndQuery = Substring(target)
-        let lowercased = target.lowercased()
-        if lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") {
+        if target.utf8.first != UInt8(ascii: "/") && (Self.hasPrefixIgnoringCase(target, "http://") || Self.hasPrefixIgnoringCase(target, "https://")) {
             let afterScheme = pathAndQuery[pathAndQuery.index(pathAndQuery.firstIndex(of: ":")!, offsetBy: 3)...]
             if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
                 pathAndQuery = afterScheme[slash...]
@@ -175,28 +189,32 @@ struct RequestHeadParser {
                 code: "invalid_target"
             )
         }
-        guard !pathAndQuery.contains("#") else {
+        // The target is visible ASCII (checked with the request line), so byte offsets are
+        // character boundaries and the search need not walk grapheme clusters.
+        let bytes = pathAndQuery.utf8
+        guard !bytes.contains(UInt8(ascii: "#")) else {
             throw HTTPError.badRequest(
                 "invalid request-target '\(Self.excerpt(target))': a fragment (#) is never sent to the server",
                 code: "invalid_target"
             )
         }
 
-        let parts = pathAndQuery.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        head.path = try PercentDecoding.decode(parts[0], plusIsSpace: false, what: "path")
-        if parts.count == 2 {
-            head.query = try PercentDecoding.decodeQuery(parts[1])
+        guard let questionMark = bytes.firstIndex(of: UInt8(ascii: "?")) else {
+            head.path = try PercentDecoding.decode(pathAndQuery, plusIsSpace: false, what: "path")
+            return
         }
+        head.path = try PercentDecoding.decode(pathAndQuery[..<questionMark], plusIsSpace: false, what: "path")
+        head.query = try PercentDecoding.decodeQuery(pathAndQuery[bytes.index(after: questionMark)...])
     }
 
     /// HTTP/1.1 requests carry exactly one `Host` field (RFC 9112 3.2).
     private func checkHost(_ head: RequestHead) throws(HTTPError) {
-        let hosts = head.values(of: "host")
-        if head.version == .http1_1 && hosts.isEmpty {
+        let hostCount = head.headers.count { $0.name == "host" }
+        if head.version == .http1_1 && hostCount == 0 {
             throw HTTPError.badRequest("missing Host header: HTTP/1.1 requests must send one", code: "missing_host")
         }
-        if hosts.count > 1 {
-            throw HTTPError.badRequest("Host header sent \(hosts.count) times: send it once", code: "duplicate_host")
+        if hostCount > 1 {
+            throw HTTPError.badRequest("Host header sent \(hostCount) times: send it once", code: "duplicate_host")
         }
     }
 
@@ -257,13 +275,50 @@ struct RequestHeadParser {
     /// HTTP/1.1 keeps the connection unless `Connection: close`; HTTP/1.0 closes it unless
     /// `Connection: keep-alive`.
     private func keepAlive(_ head: RequestHead) -> Bool {
-        let options = head.values(of: "connection")
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingWhitespace().lowercased() }
-        if options.contains("close") {
+        var hasClose = false
+        var hasKeepAlive = false
+        for field in head.headers where field.name == "connection" {
+            var value = field.value
+            value.withUTF8 { bytes in
+                var elementStart = 0
+                for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
+                    let element = UnsafeBufferPointer(rebasing: bytes[elementStart..<index])
+                    if Self.equalsIgnoringCaseAndWhitespace(element, Self.closeToken) {
+                        hasClose = true
+                    } else if Self.equalsIgnoringCaseAndWhitespace(element, Self.keepAliveToken) {
+                        hasKeepAlive = true
+                    }
+                    elementStart = index + 1
+                }
+            }
+        }
+        if hasClose {
             return false
         }
-        return head.version == .http1_1 || options.contains("keep-alive")
+        return head.version == .http1_1 || hasKeepAlive
+    }
+
+    private static let closeToken = Array("close".utf8)
+    private static let keepAliveToken = Array("keep-alive".utf8)
+
+    /// Compares a list element, without its surrounding spaces and tabs, to a lowercase
+    /// ASCII token, ignoring the case of ASCII letters.
+    private static func equalsIgnoringCaseAndWhitespace(_ element: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
+        var start = 0
+        var end = element.count
+        while start < end && HTTPSyntax.isWhitespace(element[start]) {
+            start += 1
+        }
+        while end > start && HTTPSyntax.isWhitespace(element[end - 1]) {
+            end -= 1
+        }
+        guard end - start == token.count else {
+            return false
+        }
+        for offset in 0..<token.count where asciiLowercased(element[start + offset]) != token[offset] {
+            return false
+        }
+        return true
     }
 
     /// `Expect: 100-continue` is honoured; any other expectation gets 417 (RFC 9110 10.1.1).
@@ -280,6 +335,25 @@ struct RequestHeadParser {
             )
         }
         return head.version == .http1_1 && head.contentLength > 0
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 0x20 : byte
+    }
+
+    /// `HTTP/`, the start of every HTTP version.
+    private static let versionPrefix = Array("HTTP/".utf8)
+
+    /// Returns whether `text` starts with `prefix`, a lowercase ASCII string, ignoring the case
+    /// of ASCII letters in `text`, as scheme names are compared (RFC 3986 3.1).
+    private static func hasPrefixIgnoringCase(_ text: String, _ prefix: String) -> Bool {
+        let textBytes = text.utf8
+        guard textBytes.count >= prefix.utf8.count else {
+            return false
+        }
+        return zip(textBytes, prefix.utf8).allSatisfy { byte, expected in
+            asciiLowercased(byte) == expected
+        }
     }
 
     private static func digitValue(_ byte: UInt8) -> Int? {

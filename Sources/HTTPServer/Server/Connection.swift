@@ -6,8 +6,9 @@ final class Connection {
         /// Waiting for, or receiving, the next request head.
         case awaitingHead
 
-        /// The head is parsed and `body` collects `head.contentLength` bytes.
-        case readingBody(RequestHead, body: [UInt8], headCompletedAt: ContinuousClock.Instant)
+        /// The head is parsed and `body` collects `head.contentLength` bytes. The payload is
+        /// boxed, so the loop's frequent reads of `phase` copy one reference, not a head.
+        indirect case readingBody(RequestHead, body: [UInt8], headCompletedAt: ContinuousClock.Instant)
 
         /// The last response is sent and the write side shut down. Input is read and
         /// discarded until the client closes or `until` passes, so that closing with
@@ -28,11 +29,17 @@ final class Connection {
     var input: [UInt8] = []
     var inputStart = 0
 
-    /// Bytes to send; those before `outputOffset` are sent.
-    var output: [UInt8] = []
+    /// Head of the response being sent.
+    var outputHead: [UInt8] = []
+
+    /// Body of the response being sent: the array the response holds, shared with any cache
+    /// and never modified here, so a large body is not copied per connection.
+    var outputBody: [UInt8] = []
+
+    /// Bytes of `outputHead` followed by `outputBody` already sent.
     var outputOffset = 0
 
-    /// The connection closes once `output` is sent.
+    /// The connection closes once the output is sent.
     var closeAfterOutput = false
 
     /// The client shut down its write side; buffered requests still get responses.
@@ -54,7 +61,14 @@ final class Connection {
         self.lastActivity = now
     }
 
-    var hasPendingOutput: Bool { outputOffset < output.count }
+    var hasPendingOutput: Bool { outputOffset < outputHead.count + outputBody.count }
+
+    /// Replaces the output with a response that has not been sent yet.
+    func queueOutput(head: [UInt8], body: [UInt8] = []) {
+        outputHead = head
+        outputBody = body
+        outputOffset = 0
+    }
 
     var bufferedInputBytes: Int { input.count - inputStart }
 

@@ -102,8 +102,7 @@ extension EventLoop {
             if head.contentLength > 0 {
                 connection.phase = .readingBody(head, body: [], headCompletedAt: now)
                 if head.expectsContinue && connection.bufferedInputBytes < head.contentLength {
-                    connection.output = ResponseSerializer.continueResponse
-                    connection.outputOffset = 0
+                    connection.queueOutput(head: ResponseSerializer.continueResponse)
                 }
             } else {
                 dispatch(head, body: [], on: connection, startedAt: now)
@@ -133,8 +132,7 @@ extension EventLoop {
             version: head.version
         )
         let serialized = serializer.serialize(response, context: context, date: dateCache.now())
-        connection.output = serialized.bytes
-        connection.outputOffset = 0
+        connection.queueOutput(head: serialized.head, body: serialized.body)
         connection.closeAfterOutput = !head.keepAlive
 
         onRequest?(HTTPRequestLogEntry(
@@ -178,8 +176,7 @@ extension EventLoop {
     func queueRejection(_ response: HTTPResponse, on connection: Connection, startedAt: ContinuousClock.Instant) {
         let context = ResponseContext(isHead: false, allowsGzip: false, keepAlive: false, version: .http1_1)
         let serialized = serializer.serialize(response, context: context, date: dateCache.now())
-        connection.output = serialized.bytes
-        connection.outputOffset = 0
+        connection.queueOutput(head: serialized.head, body: serialized.body)
         connection.closeAfterOutput = true
 
         onRequest?(HTTPRequestLogEntry(

@@ -73,6 +73,10 @@ final class TestServer: Sendable {
 
     static let helloBody = #"{"hello":"world"}"#
 
+    /// One response shared by every request to `/cached`, as the collector's response cache
+    /// shares a rendered body.
+    static let cachedResponse = HTTPResponse(status: 200, contentType: "application/json", body: largeBody(count: 3_000_000))
+
     static let router = Router(
         routes: [
             Route("/hello") { _ in .json(helloBody) },
@@ -80,6 +84,7 @@ final class TestServer: Sendable {
                 let count = try request.queryInteger("bytes", in: 2...10_000_000) ?? 4096
                 return HTTPResponse(status: 200, contentType: "application/json", body: largeBody(count: count))
             },
+            Route("/cached") { _ in cachedResponse },
             Route("/items") { request throws(HTTPError) in
                 try request.requireKnownQueryParameters(["limit", "since"])
                 let limit = try request.queryInteger("limit", in: 1...86400) ?? 60
