@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// `/v1/metrics`, `/v1/history` and `/metrics` change only when a sample is appended, but many
 /// clients may ask within one interval and the HTTP loop is a single thread. Rendering
-/// `/v1/metrics` sorts up to 262,144 request durations per window, which takes milliseconds
-/// on a busy Apache, and the loop would serve no other client meanwhile. So when a sample is
+/// `/v1/metrics` selects percentiles among up to 262,144 request durations per window, which
+/// takes milliseconds on a busy Apache, and the loop would serve no other client meanwhile. So when a sample is
 /// appended, every target requested since the previous sample is rendered again on a
 /// background queue and swapped in. Until then requests get the previous sample's response.
 /// A target requested for the first time, or after a sample without requests for it, is

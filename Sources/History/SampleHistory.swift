@@ -111,7 +111,7 @@ public final class SampleHistory: Sendable {
     }
 
     /// Apache response times over the last `seconds`, ending at the newest sample. The durations
-    /// are copied under the lock and sorted after it, so a large window never delays a tick.
+    /// are copied under the lock and summarised after it, so a large window never delays a tick.
     public func apacheResponseTimes(windowSeconds seconds: Double) -> ApacheResponseTimeWindow {
         let sequence = latest()?.sequence ?? 0
         if let cached = windowCache.withLock({ $0.apache(sequence: sequence, seconds: seconds) }) { return cached }
