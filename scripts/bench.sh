@@ -323,8 +323,16 @@ fi
 echo "bench: 3/5 collector API (history fills for ${fill_seconds} s at ${fill_interval} s; WSGI runs meanwhile)"
 if enabled api; then
     api_port=$(free_port)
-    start_background "$work/collector-api.log" "$collector" --listen "127.0.0.1:$api_port" --scoreboard-file "$scoreboard" \
-        --apache-pid-file "$apache/run/apache2.pid" --interval "$fill_interval" --history "$history_samples" --log-target stderr
+    # A configuration file, so that the fill interval can be switched to the default 1 s by SIGHUP.
+    cat > "$work/api.conf" <<EOF
+scoreboard_file = $scoreboard
+apache_pid_file = $apache/run/apache2.pid
+listen = 127.0.0.1:$api_port
+interval = $fill_interval
+history = $history_samples
+log_target = stderr
+EOF
+    start_background "$work/collector-api.log" "$collector" --config "$work/api.conf"
     api_pid=$last_pid
     api_started=$(date +%s)
     wait_for_port "$api_port"
@@ -371,6 +379,10 @@ if enabled api; then
     remaining=$((fill_seconds - ($(date +%s) - api_started)))
     if [ "$remaining" -gt 0 ]; then sleep "$remaining"; fi
     echo "bench: 3/5 collector API under wrk"
+    # Measure at the default interval: the history is full, and the sampler runs once a second.
+    sed -i "s/^interval = .*/interval = 1/" "$work/api.conf"
+    kill -HUP "$api_pid"
+    sleep 3
     start_background "$work/wrk-background.log" wrk -t1 -c8 -d3600s "$page_url"
     load_pid=$last_pid
     echo "api_history samples=$(history_count "$api_port") rss_kib=$(rss_kib "$api_pid")" >> "$results"

@@ -228,8 +228,9 @@ def api_section(records, out):
     history = select(records, "api_history")
     samples = history[0]["samples"] if history else "?"
     bodies = {row["route"]: int(row["bytes"]) for row in select(records, "api_body")}
-    out.append("The daemon samples the live Apache at `--interval 0.1 --history 1800` until the history is full "
-               "(%s samples when measured), while `wrk -t1 -c8` loads `/index.html`. `wrk -t1 -cN -d… --latency` "
+    out.append("The daemon samples the live Apache at `interval = 0.1`, `history = 1800` until the history is full "
+               "(%s samples when measured), then at the default `interval = 1` (set by SIGHUP), while `wrk -t1 -c8` "
+               "loads `/index.html`. `wrk -t1 -cN -d… --latency` "
                "per route; `/v1/history` returns all samples (%s bytes; `/v1/metrics` is %s bytes), without gzip "
                "because wrk sends no Accept-Encoding.\n" % (
                    samples, bodies.get("/v1/history", "?"), bodies.get("/v1/metrics", "?")))
