@@ -9,7 +9,7 @@ public struct WorkerStateCounts: Sendable, Equatable {
 
     public init() {}
 
-    /// The count for the state with dense index `index`.
+    /// Gets or sets the count for the state with dense index `index`.
     public subscript(index: Int) -> Int {
         get { counts[index] }
         set { counts[index] = newValue }

@@ -1,6 +1,6 @@
 import Derivation
 
-/// What a `SampleHistory` gained since a given sequence number, read at one instant.
+/// The samples a `SampleHistory` gained since a given sequence number, read at one instant.
 public struct HistoryUpdate: Sendable {
     /// Samples newer than the given sequence number, oldest first.
     public var newSamples: [DerivedSample]

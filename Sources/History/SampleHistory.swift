@@ -78,24 +78,24 @@ public final class SampleHistory: Sendable {
     /// history uses it to add what is new and drop what the history has evicted.
     public func update(afterSequence: UInt64?) -> HistoryUpdate {
         state.withLock { state in
-            let samples = state.samples
-            let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
-            return HistoryUpdate(
-                newSamples: (start..<samples.count).map { samples[$0] },
-                oldestSequence: samples.first?.sequence,
-                capacity: samples.capacity)
+            HistoryUpdate(
+                newSamples: Self.newest(of: state.samples, afterSequence: afterSequence, limit: nil),
+                oldestSequence: state.samples.first?.sequence,
+                capacity: state.samples.capacity)
         }
     }
 
     /// Samples with a sequence number greater than `afterSequence`, oldest first, at most the
     /// newest `limit` of them.
     public func samples(afterSequence: UInt64? = nil, limit: Int? = nil) -> [DerivedSample] {
-        state.withLock { state in
-            let samples = state.samples
-            let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
-            let first = max(start, samples.count - (limit ?? samples.count))
-            return (first..<samples.count).map { samples[$0] }
-        }
+        state.withLock { Self.newest(of: $0.samples, afterSequence: afterSequence, limit: limit) }
+    }
+
+    /// Returns the samples after `afterSequence`, oldest first, at most the newest `limit`.
+    private static func newest(of samples: RingBuffer<DerivedSample>, afterSequence: UInt64?, limit: Int?) -> [DerivedSample] {
+        let start = afterSequence.map { after in samples.firstOffset { $0.sequence > after } } ?? 0
+        let first = max(start, samples.count - (limit ?? samples.count))
+        return (first..<samples.count).map { samples[$0] }
     }
 
     /// Events at or after a wall time (µs since the epoch), oldest first.

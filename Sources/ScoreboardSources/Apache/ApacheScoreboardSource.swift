@@ -275,9 +275,7 @@ public final class ApacheScoreboardSource {
         case .failure(let failure):
             return .failure(attachProblem(failure, candidate: candidate))
         case .success(let attached):
-            var probe: [UInt8] = []
-            attached.copyPayload(into: &probe)
-            if case .failure(let mismatch) = probe.withUnsafeBytes({ ScoreboardLayout.detect(payload: $0) }) {
+            if case .failure(let mismatch) = attached.detectLayout() {
                 return .failure(
                     SourceUnavailable(
                         kind: .invalidSegment, message: "\(attached.identity.object): \(mismatch)",

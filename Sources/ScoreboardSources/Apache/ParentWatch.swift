@@ -3,9 +3,9 @@ import Glibc
 
 /// Watches the Apache parent through a process file descriptor (`pidfd_open`).
 ///
-/// One `poll` per tick tells whether this very process has exited, without reading
-/// `/proc/<pid>/stat`, and a reused PID cannot fool it, so no start time is needed. A zombie
-/// counts as exited, as it should: a parent killed with SIGKILL no longer manages children.
+/// One `poll` per tick shows whether this very process has exited, without reading
+/// `/proc/<pid>/stat`. Once the watch is open, a reused PID cannot pass for the parent. A zombie
+/// counts as exited, because a parent killed with SIGKILL no longer manages its children.
 final class ParentWatch {
     let pid: Int32
     private let descriptor: Int32

@@ -90,14 +90,6 @@ final class ScoreboardAttachment {
         return copied == mapping.payload_size
     }
 
-    /// Copies the payload into `buffer`, resizing it only when the segment size differs.
-    func copyPayload(into buffer: inout [UInt8]) {
-        if buffer.count != mapping.payload_size {
-            buffer = [UInt8](repeating: 0, count: mapping.payload_size)
-        }
-        _ = buffer.withUnsafeMutableBytes { sc_copy_payload(&mapping, $0.baseAddress, $0.count) }
-    }
-
     enum SegmentState: Equatable {
         case current
         case removed
